@@ -1,0 +1,1 @@
+# The events issue adds Event, Registration and friends here.

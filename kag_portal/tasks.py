@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import mail
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
+def send_outbox_mail(self, outbox_id: int) -> str:
+    result = mail.deliver_outbox_mail(outbox_id=outbox_id)
+    if result.retry_in is not None and not self.request.is_eager:
+        # A retry message is a shortcut; the row itself is due again and the sweep backs it up.
+        raise self.retry(countdown=result.retry_in)
+    return result.outcome
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def requeue_unsent_mail() -> int:
+    return mail.requeue_unsent_mail()

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# The admin login goes through allauth's login, so it shares its rate limits.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "KAG Portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("language/", views.set_language, name="set_language"),
+    path("me/", views.me, name="me"),
+    path("me/export/", views.me_export, name="me_export"),
+    path("me/delete/", views.me_delete, name="me_delete"),
+    path("stories/", views.stories, name="stories"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("barrierefreiheit/melden/", views.report_barrier, name="report_barrier"),
+    path("companies/", include("companies.urls")),
+    path("events/", include("events.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    # Last: the legal pages live at the top level (/impressum/, /datenschutz/, …).
+    path("<slug:slug>/", views.site_page, name="site_page"),
+]

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db import connection, transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import mail, personal_data
+from .forms import BarrierReportForm, DeleteAccountForm, ProfileForm
+from .models import MailTopic, SitePage
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+def stories(request):
+    return render(request, "stories/index.html")
+
+
+def site_page(request, slug: str):
+    page = get_object_or_404(SitePage, slug=slug)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    context = {
+        "page": page,
+        "title": page.title_for(language),
+        "body": page.body_for(language),
+    }
+    if slug == SitePage.Slug.ACCESSIBILITY:
+        context["report_form"] = BarrierReportForm()
+    return render(request, "pages/site_page.html", context)
+
+
+@require_POST
+def report_barrier(request):
+    form = BarrierReportForm(request.POST)
+    if not form.is_valid():
+        page = get_object_or_404(SitePage, slug=SitePage.Slug.ACCESSIBILITY)
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        context = {
+            "page": page,
+            "title": page.title_for(language),
+            "body": page.body_for(language),
+            "report_form": form,
+        }
+        return render(request, "pages/site_page.html", context, status=400)
+    with transaction.atomic():
+        report = form.save(commit=False)
+        if request.user.is_authenticated:
+            report.reporter = request.user
+        report.save()
+        mail.queue_mail(
+            to_email=settings.KAG_CONTACT_EMAIL,
+            template="barrier_report",
+            context={"report": report},
+            language=settings.LANGUAGE_CODE,
+            idempotency_key=f"barrier-report:{report.pk}",
+        )
+    messages.success(request, _("Thank you. Your report has reached the KAG team."))
+    return redirect("site_page", slug=SitePage.Slug.ACCESSIBILITY)
+
+
+@require_POST
+def set_language(request):
+    """Switch the language; a logged-in person keeps the choice for pages and mails."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    if request.user.is_authenticated and request.user.preferred_language != language:
+        request.user.preferred_language = language
+        request.user.save(update_fields=["preferred_language", "updated_at"])
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=False,
+    )
+    return response
+
+
+@login_required
+def me(request):
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=request.user)
+        if form.is_valid():
+            user = form.save()
+            translation.activate(user.preferred_language)
+            messages.success(request, _("Your profile has been saved."))
+            response = redirect("me")
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.preferred_language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+            )
+            return response
+    else:
+        form = ProfileForm(instance=request.user)
+    return render(request, "me/profile.html", {"form": form})
+
+
+@login_required
+def me_export(request):
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "portal": settings.SITE_URL,
+        "data": personal_data.export_user_data(request.user),
+    }
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="kag-portal-meine-daten.json"'
+    return response
+
+
+@login_required
+def me_delete(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        personal_data.delete_user_data(user)
+        messages.success(request, _("Your account and your personal data have been deleted."))
+        return redirect("home")
+    return render(request, "me/delete.html", {"form": form})
+
+
+@csrf_exempt  # mail programs post RFC 8058 one-click unsubscribes without a CSRF token
+def unsubscribe(request, token: str):
+    try:
+        email, topic = mail.read_unsubscribe_token(token)
+    except signing.BadSignature:
+        raise Http404("invalid unsubscribe link") from None
+    if topic not in MailTopic.values:
+        raise Http404("unknown mail topic")
+    topic_label = MailTopic(topic).label
+    if request.method == "POST":
+        mail.unsubscribe(email=email, topic=topic)
+        return render(
+            request, "pages/unsubscribed.html", {"email": email, "topic_label": topic_label}
+        )
+    return render(
+        request,
+        "pages/unsubscribe_confirm.html",
+        {"email": email, "topic_label": topic_label, "action": reverse("unsubscribe", args=[token])},
+    )
+
+
+@never_cache
+def healthz(request):
+    """200 when the database (and Redis, where configured) answer; 503 naming what is down."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as error:
+        logger.error("health check: database down: %s", error)
+        checks["database"] = "down"
+    if settings.REDIS_URL:
+        import redis
+
+        try:
+            redis.Redis.from_url(
+                settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
+            ).ping()
+            checks["redis"] = "ok"
+        except Exception as error:
+            logger.error("health check: redis down: %s", error)
+            checks["redis"] = "down"
+    down = [name for name, state in checks.items() if state != "ok"]
+    body = {"status": "down" if down else "ok", "checks": checks}
+    if down:
+        body["down"] = down
+    return JsonResponse(body, status=503 if down else 200)

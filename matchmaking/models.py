@@ -1,0 +1,1 @@
+# The matchmaking issue adds seat plans here.
