@@ -39,8 +39,8 @@ lint: $(VENV)/.installed-dev
 
 # Needs GNU gettext (apt-get install gettext) to extract strings; compiling needs only Python.
 messages: $(VENV)/.installed-dev
-	$(BIN)/python manage.py makemessages --locale de --locale en --no-obsolete \
-	  --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
+	$(BIN)/python manage.py makemessages --locale de --no-obsolete \
+	  --ignore "tests/*" --ignore "static/vendor/*" --ignore "var/*"
 	$(BIN)/python manage.py compile_catalogues
 
 clean-venv:

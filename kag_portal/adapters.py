@@ -7,24 +7,30 @@ from . import mail
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Routes allauth's mails (verification, password reset …) through our outbox."""
+    """Routes allauth's mails (verification, password reset …) through our outbox, rendered in
+    the language the recipient chose (or, for a stranger, the language of the page they used)."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        message = self.render_mail(template_prefix, email, context)
+        from .models import User
+
+        user = context.get("user")
+        if getattr(user, "pk", None) is None:
+            user = User.objects.filter(email__iexact=email).first()
+        language = user.preferred_language if user else (translation.get_language() or "de")
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
         body_html = ""
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":
                 body_html = content
-        user = context.get("user")
-        recipient = user if getattr(user, "pk", None) else None
         mail.record_mail(
             to_email=email,
             subject=message.subject,
             body_text=message.body,
             body_html=body_html,
             template=template_prefix,
-            recipient=recipient,
-            language=translation.get_language() or "de",
+            recipient=user,
+            language=language,
         )
 
     def save_user(self, request, user, form, commit=True):

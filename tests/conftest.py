@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+from django.conf import settings as django_settings
+
+from kag_portal.celery import app as celery_app
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+        if "worker" in item.keywords and not django_settings.REDIS_URL:
+            item.add_marker(pytest.mark.skip(reason="needs a Redis broker (set REDIS_URL)"))
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, request):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Rate limits count per test, not across the suite.
+    from django.core.cache import cache
+
+    cache.clear()
+    # Tasks run in the test process unless a test asks for the real worker.
+    eager = "worker" not in request.keywords
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous

@@ -1,0 +1,148 @@
+"""Who gets what, for every URL of the portal.
+
+Every URL pattern needs a row here: the suite fails when a new URL has none. A row says what an
+anonymous visitor, a member of a company, a member of *another* company and KAG staff get for a
+GET of that URL (the path may be built from the test world, for URLs about one object).
+Outcomes: a status code, or LOGIN (a redirect to the login page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from kag_portal import mail
+from tests.factories import StaffFactory, UserFactory
+
+LOGIN = "login"
+ROLES = ("anonymous", "member", "other_member", "staff")
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str | Callable[[dict], str]
+    anonymous: int | str
+    member: int | str
+    other_member: int | str
+    staff: int | str
+
+
+def everyone(status: int, path: str | Callable[[dict], str]) -> Row:
+    return Row(path, status, status, status, status)
+
+
+def logged_in_only(path: str | Callable[[dict], str], status: int = 200) -> Row:
+    return Row(path, LOGIN, status, status, status)
+
+
+def anonymous_only(path: str) -> Row:
+    # allauth sends people who are logged in already on to their area.
+    return Row(path, 200, 302, 302, 302)
+
+
+def unsubscribe_path(world: dict) -> str:
+    token = mail.unsubscribe_token(email=world["member"].email, topic="newsletter")
+    return f"/unsubscribe/{token}/"
+
+
+MATRIX: dict[str, Row] = {
+    # kag_portal
+    "home": everyone(200, "/"),
+    "healthz": everyone(200, "/healthz"),
+    "set_language": everyone(405, "/language/"),  # POST only
+    "me": logged_in_only("/me/"),
+    "me_export": logged_in_only("/me/export/"),
+    "me_delete": logged_in_only("/me/delete/"),
+    "stories": everyone(200, "/stories/"),
+    "unsubscribe": everyone(200, unsubscribe_path),
+    "report_barrier": everyone(405, "/barrierefreiheit/melden/"),  # POST only
+    "site_page": everyone(200, "/impressum/"),
+    # companies
+    "companies:directory": everyone(200, "/companies/"),
+    # events
+    "events:list": everyone(200, "/events/"),
+    # allauth
+    "account_login": anonymous_only("/accounts/login/"),
+    "account_signup": anonymous_only("/accounts/signup/"),
+    "account_logout": Row("/accounts/logout/", 302, 200, 200, 200),
+    "account_inactive": everyone(200, "/accounts/inactive/"),
+    "account_reauthenticate": logged_in_only("/accounts/reauthenticate/"),
+    "account_email": logged_in_only("/accounts/email/"),
+    "account_email_verification_sent": everyone(200, "/accounts/confirm-email/"),
+    "account_confirm_email": everyone(200, "/accounts/confirm-email/not-a-real-key/"),
+    "account_change_password": logged_in_only("/accounts/password/change/"),
+    "account_set_password": logged_in_only("/accounts/password/set/", status=302),
+    "account_reset_password": everyone(200, "/accounts/password/reset/"),
+    "account_reset_password_done": everyone(200, "/accounts/password/reset/done/"),
+    "account_reset_password_from_key": everyone(200, "/accounts/password/reset/key/1-set-x/"),
+    "account_reset_password_from_key_done": everyone(200, "/accounts/password/reset/key/done/"),
+    "account_confirm_login_code": Row("/accounts/login/code/confirm/", 302, 302, 302, 302),
+    # The admin: staff only; the rest are sent to the (throttled) login.
+    "admin:*": Row("/admin/", 302, 302, 302, 200),
+}
+
+
+def url_names(patterns=None, namespace: str = "") -> list[str]:
+    names = []
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace == "admin":
+                names.append("admin:*")
+                continue
+            names.extend(url_names(pattern.url_patterns, inner))
+        elif isinstance(pattern, URLPattern):
+            names.append(f"{namespace}{pattern.name or pattern.pattern}")
+    return names
+
+
+def test_every_url_pattern_has_a_row_in_the_matrix():
+    missing = sorted(set(url_names()) - set(MATRIX))
+
+    assert missing == [], f"add rows to MATRIX for: {missing}"
+
+
+def test_the_matrix_has_no_rows_for_urls_that_are_gone():
+    assert sorted(set(MATRIX) - set(url_names())) == []
+
+
+@pytest.fixture
+def world(db) -> dict:
+    return {
+        "member": UserFactory(email="mitglied@spannwerk.example"),
+        "other_member": UserFactory(email="mitglied@feinwerk.example"),
+        "staff": StaffFactory(email="team@kag.example"),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission(client, world, name, role):
+    row = MATRIX[name]
+    if role != "anonymous":
+        client.force_login(world[role])
+    path = row.path(world) if callable(row.path) else row.path
+
+    response = client.get(path)
+
+    expected = getattr(row, role)
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{path} as {role}"
+        assert response["Location"].startswith("/accounts/login/"), response["Location"]
+    else:
+        assert response.status_code == expected, f"{path} as {role}"
+
+
+@pytest.mark.django_db
+def test_the_data_export_holds_only_the_persons_own_data(client, world):
+    client.force_login(world["member"])
+
+    export = client.get("/me/export/").json()
+
+    text = str(export)
+    assert world["member"].email in text
+    assert world["other_member"].email not in text
