@@ -1,9 +1,9 @@
 """The mail outbox shared by every app.
 
-Every outgoing mail is first a row in OutboxMail (rendered in the recipient's language, with a unique
-idempotency key), then sent by a Celery task queued after the transaction commits. The task claims
-the row with a conditional update, so a retried or duplicated task never sends twice; a periodic
-sweep re-queues rows whose queue message was lost (broker down, Redis restarted).
+Every outgoing mail is first a row in OutboxMail (rendered in the recipient's language, with a
+unique idempotency key), then sent by a Celery task queued after the transaction commits. The
+task claims the row with a conditional update, so a retried or duplicated task never sends twice;
+a periodic sweep re-queues rows whose queue message was lost (broker down, Redis restarted).
 """
 
 from __future__ import annotations
@@ -263,9 +263,9 @@ def requeue_unsent_mail(*, now: datetime | None = None, limit: int = 1000) -> in
     """
     now = now or timezone.now()
     stale_claim = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
-    OutboxMail.objects.filter(
-        status=OutboxMail.Status.SENDING, claimed_at__lt=stale_claim
-    ).update(status=OutboxMail.Status.QUEUED, updated_at=now)
+    OutboxMail.objects.filter(status=OutboxMail.Status.SENDING, claimed_at__lt=stale_claim).update(
+        status=OutboxMail.Status.QUEUED, updated_at=now
+    )
     pks = list(
         OutboxMail.objects.filter(
             status=OutboxMail.Status.QUEUED,

@@ -51,7 +51,9 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="development").strip().lower()
 if DJANGO_ENV not in {"development", "production"}:
-    raise ImproperlyConfigured(f"DJANGO_ENV must be 'development' or 'production', not {DJANGO_ENV!r}")
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV must be 'development' or 'production', not {DJANGO_ENV!r}"
+    )
 PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
@@ -71,13 +73,15 @@ else:
     ALLOWED_HOSTS = env.list(
         "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"]
     )
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The address people reach the portal at; used for links in mails sent by the worker, which has
 # no request to take the host from.
 SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 if PRODUCTION and not SITE_URL.startswith("https://"):
-    raise ImproperlyConfigured("SITE_URL must be set to the portal's https:// address in production")
+    raise ImproperlyConfigured(
+        "SITE_URL must be set to the portal's https:// address in production"
+    )
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL] if PRODUCTION else [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -69,9 +69,9 @@ PRIVACY_DE = """\
 
 ## Ihre Rechte
 
-Unter „Mein Bereich“ können Sie Ihre Daten jederzeit herunterladen (Art. 15 und 20 DSGVO) und Ihr
-Konto mit allen persönlichen Daten löschen (Art. 17 DSGVO). Newsletter und Einladungen können Sie mit
-einem Klick abbestellen. Beschwerden richten Sie an die Thüringer Landesbeauftragte bzw. den
+Unter „Mein Bereich“ können Sie Ihre Daten jederzeit herunterladen (Art. 15 und 20 DSGVO)
+und Ihr Konto mit allen persönlichen Daten löschen (Art. 17 DSGVO). Newsletter und Einladungen
+können Sie mit einem Klick abbestellen. Beschwerden richten Sie an die Thüringer Landesbeauftragte bzw. den
 Landesbeauftragten für den Datenschutz und die Informationsfreiheit.
 """
 

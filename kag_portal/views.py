@@ -167,7 +167,11 @@ def unsubscribe(request, token: str):
     return render(
         request,
         "pages/unsubscribe_confirm.html",
-        {"email": email, "topic_label": topic_label, "action": reverse("unsubscribe", args=[token])},
+        {
+            "email": email,
+            "topic_label": topic_label,
+            "action": reverse("unsubscribe", args=[token]),
+        },
     )
 
 

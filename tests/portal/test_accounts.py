@@ -183,3 +183,41 @@ def test_the_password_reset_mail_goes_through_the_outbox_in_the_persons_language
     assert row.language == "en"
     assert "Password Reset" in row.subject
     assert "/accounts/password/reset/key/" in row.body_text
+
+
+def test_behind_a_proxy_the_rate_limit_counts_the_real_client(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+
+    def attempt(client_address: str) -> int:
+        return client.post(
+            "/accounts/login/",
+            {"login": "someone@x.example", "password": "x"},
+            HTTP_X_FORWARDED_FOR=client_address,
+        ).status_code
+
+    statuses = [attempt("203.0.113.7") for _ in range(31)]
+
+    assert statuses[-1] == 429
+    assert attempt("198.51.100.23") == 200  # another person behind the same proxy
+
+
+def test_a_member_changes_their_email_address_after_confirming_the_new_one(client, post):
+    person = UserFactory(email="alt@spannwerk.example")
+    client.force_login(person)
+
+    response = post("/accounts/email/", {"action_add": "", "email": "neu@spannwerk.example"})
+
+    assert response.status_code == 302
+    row = OutboxMail.objects.get(to_email="neu@spannwerk.example")
+    assert "/accounts/confirm-email/" in row.body_text
+    person.refresh_from_db()
+    assert person.email == "alt@spannwerk.example"  # until the new address is confirmed
+
+    confirm = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+)", row.body_text)
+    client.post(confirm.group(1))
+
+    person.refresh_from_db()
+    assert person.email == "neu@spannwerk.example"
+    assert list(EmailAddress.objects.filter(user=person).values_list("email", flat=True)) == [
+        "neu@spannwerk.example"
+    ]

@@ -229,7 +229,11 @@ def test_a_user_action_succeeds_while_the_broker_is_down_and_the_mail_goes_out_l
     with broker_at("redis://127.0.0.1:1/0"), django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/barrierefreiheit/melden/",
-            {"page_url": "/events/", "description": "Der Kalender ist zu klein.", "contact_email": ""},
+            {
+                "page_url": "/events/",
+                "description": "Der Kalender ist zu klein.",
+                "contact_email": "",
+            },
         )
 
     assert response.status_code == 302

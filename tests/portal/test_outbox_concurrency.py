@@ -83,7 +83,7 @@ def test_recording_the_same_mail_at_once_from_many_requests_keeps_one_row():
     assert OutboxMail.objects.filter(idempotency_key="race:2").count() == 1
 
 
-# --- with the live worker that .ci/run starts ------------------------------------------------------
+# --- with the live worker that .ci/run starts ---
 
 
 def wait_for_status(pk: int, status: str, seconds: float = 30) -> OutboxMail:

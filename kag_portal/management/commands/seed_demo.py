@@ -5,7 +5,7 @@ from django.db import transaction
 
 from kag_portal import demo
 
-DEMO_PASSWORD = "kag-demo-2026"
+DEMO_PASSWORD = "kag-demo-2026"  # noqa: S105 - printed on purpose: fictional demo accounts
 DEMO_PEOPLE = [
     # (e-mail, display name, staff?) – fictional people only.
     ("team@kag-demo.de", "Karla Gebhardt (KAG-Team)", True),
