@@ -27,7 +27,16 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
+    """A member of the KAG team: staff, in the KAG-Team group (created by a migration)."""
+
     is_staff = True
+
+    @factory.post_generation
+    def kag_team(self, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name="KAG-Team"))
 
 
 class TownFactory(factory.django.DjangoModelFactory):

@@ -221,3 +221,21 @@ def test_a_member_changes_their_email_address_after_confirming_the_new_one(clien
     assert list(EmailAddress.objects.filter(user=person).values_list("email", flat=True)) == [
         "neu@spannwerk.example"
     ]
+
+
+def test_kag_staff_see_failed_mails_in_the_admin(client):
+    OutboxMail.objects.create(
+        idempotency_key="f:1",
+        to_email="weg@firma.example",
+        subject="Einladung",
+        body_text="…",
+        language="de",
+        status=OutboxMail.Status.FAILED,
+        last_error="SMTPRecipientsRefused: 550 No such user",
+    )
+    client.force_login(StaffFactory())
+
+    response = client.get("/admin/kag_portal/outboxmail/?status__exact=failed")
+
+    assert response.status_code == 200
+    assert "weg@firma.example" in response.content.decode()

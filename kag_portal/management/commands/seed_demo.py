@@ -17,8 +17,11 @@ DEMO_PEOPLE = [
 
 def seed_people(say) -> None:
     from allauth.account.models import EmailAddress
+    from django.contrib.auth.models import Group
 
     from kag_portal.models import User
+
+    staff_group = Group.objects.get(name="KAG-Team")
 
     for email, name, is_staff in DEMO_PEOPLE:
         user, created = User.objects.get_or_create(
@@ -27,6 +30,8 @@ def seed_people(say) -> None:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        if is_staff:
+            user.groups.add(staff_group)
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
