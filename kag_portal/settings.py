@@ -63,6 +63,8 @@ if PRODUCTION and DEBUG:
 if PRODUCTION:
     # No defaults: a production server must be told its secret and its host names.
     SECRET_KEY = env.str("SECRET_KEY")
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters in production")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
     if not ALLOWED_HOSTS or not all(ALLOWED_HOSTS):
         raise ImproperlyConfigured("ALLOWED_HOSTS must name at least one host")

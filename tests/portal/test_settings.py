@@ -123,6 +123,13 @@ def test_a_bad_value_stops_the_start_loudly(name, value):
     assert name in result.stderr
 
 
+def test_production_refuses_a_short_secret_key():
+    result = run_python(SHOW, {**PRODUCTION, "SECRET_KEY": "geheim"})
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be at least 50" in result.stderr
+
+
 def test_production_refuses_debug():
     result = run_python(SHOW, {**PRODUCTION, "DEBUG": "true"})
 
