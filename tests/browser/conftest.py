@@ -1,0 +1,96 @@
+"""Playwright against Debian's chromium and pytest-django's live server.
+
+Every test gets a fresh browser context (no cookies carried over), German as the browser
+language and a phone-sized window, because that is how most members will see the portal.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.browser.helpers import PHONE
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, ConsoleMessage, Page
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse to touch
+# the database from it ("You cannot call this from an async context").
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site_pages(transactional_db) -> None:
+    """The legal pages: a data migration creates them, but live-server tests empty the tables."""
+    from kag_portal.models import SitePage
+    from kag_portal.site_page_texts import PAGES
+
+    for slug, (title_de, title_en, body_de, body_en) in PAGES.items():
+        SitePage.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "title_de": title_de,
+                "title_en": title_en,
+                "body_de": body_de,
+                "body_en": body_en,
+                "is_placeholder": True,
+            },
+        )
+
+
+@pytest.fixture
+def towns(transactional_db) -> None:
+    from companies.services import seed_towns
+
+    seed_towns(lambda _message: None)
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    """A fresh browser context per test: German, phone-sized, relative URLs go to the live server.
+
+    Fails the test when the page broke the Content-Security-Policy: an inline style or script is
+    blocked in production, so the page would look or behave differently from what was tested.
+    """
+    context = browser.new_context(locale="de-DE", viewport=PHONE, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    csp_violations: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            csp_violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    yield page
+    context.close()
+    assert not csp_violations, "\n".join(csp_violations)
