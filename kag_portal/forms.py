@@ -24,6 +24,11 @@ class SignupDetailsForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Blank in the database (allauth creates the person first), but required from here on.
+        self.fields["display_name"].required = True
+
     class Meta:
         model = User
         fields = ["display_name", "preferred_language"]

@@ -277,7 +277,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Language and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ holds our own strings (maintained by `make messages`); locale_overrides/ rewords
+# third-party strings, e.g. allauth's informal German "du" into the "Sie" a public body uses.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 LANGUAGE_COOKIE_NAME = "kag_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
