@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail as django_mail
@@ -298,3 +302,23 @@ class TestUnsubscribe:
 
         assert response.status_code == 404
         assert not MailOptOut.objects.exists()
+
+
+def test_the_periodic_runner_of_make_run_starts_in_a_fresh_process(tmp_path):
+    """`make run` has no beat; run_periodic_tasks runs the beat schedule in its own process."""
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    for command in (["migrate", "--noinput"], ["run_periodic_tasks", "--once"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr

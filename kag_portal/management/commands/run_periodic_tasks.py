@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import time
 
-from celery import current_app
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -20,13 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="run each task once and stop")
 
     def handle(self, *args, once: bool = False, **options) -> None:
+        from kag_portal.celery import app
+
+        app.loader.import_default_modules()  # registers the tasks of every app
         schedule = settings.CELERY_BEAT_SCHEDULE
         next_run = dict.fromkeys(schedule, 0.0)
         while True:
             now = time.monotonic()
             for name, entry in schedule.items():
                 if now >= next_run[name]:
-                    current_app.tasks[entry["task"]].apply()
+                    app.tasks[entry["task"]].apply()
                     next_run[name] = now + float(entry["schedule"])
             if once:
                 return
