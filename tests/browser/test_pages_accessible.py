@@ -86,8 +86,10 @@ def test_pages_fit_the_smallest_phone_without_sideways_scrolling(page, site_page
 def test_legal_page_is_accessible_and_marks_its_placeholder_text(page, site_pages, slug):
     page.goto(f"/{slug}/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    # TODO(German catalogue): the warning reads "Platzhaltertext: …" once locale/de exists.
     expect(page.locator(".placeholder-warning")).to_be_visible()
+    expect(page.locator(".placeholder-warning")).to_have_text(
+        "Platzhaltertext: Die KAG hat ihren endgültigen Text noch nicht eingetragen."
+    )
     expect(page.locator(f"footer a[href='/{slug}/']")).to_have_attribute("aria-current", "page")
     assert_accessible(page)
     screenshot(page, f"{slug}-phone")

@@ -22,18 +22,19 @@ def test_a_new_person_signs_up_confirms_logs_in_switches_language_and_logs_out(p
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "de")
     expect(page.get_by_role("button", name="Deutsch")).to_have_attribute("aria-current", "true")
-    # TODO(German catalogue): once locale/de has our strings, also check the German texts:
-    # the skip link "Zum Inhalt springen", the menu items "Unternehmen", "Veranstaltungen",
-    # "Erfolgsgeschichten", "Anmelden", "Registrieren" and the home page's button
-    # "Unternehmen registrieren" (msgid "Register your company"). Until then the test finds
-    # its way by addresses, which do not depend on the language.
+    expect(page.locator("a.skip-link")).to_have_text("Zum Inhalt springen")
+    expect(page.locator("header .nav-link")).to_have_text(
+        ["Unternehmen", "Veranstaltungen", "Erfolgsgeschichten", "Anmelden", "Registrieren"]
+    )
+    expect(page.locator("main a[href='/accounts/signup/']")).to_have_text(
+        "Unternehmen registrieren"
+    )
     assert_accessible(page)
 
     # On a phone the menu is folded away behind its button.
-    page.get_by_role("button", name="Menu").click()
-    page.locator("header a[href='/accounts/signup/']").click()
+    page.get_by_role("button", name="Menü").click()
+    page.locator("header").get_by_role("link", name="Registrieren", exact=True).click()
     expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
-    # allauth ships its own German catalogue, so its headings are German already.
     expect(page.get_by_role("heading", level=1)).to_have_text("Registrieren")
     assert_accessible(page)
 
@@ -44,7 +45,8 @@ def test_a_new_person_signs_up_confirms_logs_in_switches_language_and_logs_out(p
     page.locator("main button[type='submit']").click()
 
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bestätige deine E-Mail-Adresse")
+    # allauth's own German says "du"; locale_overrides/ makes it "Sie".
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bestätigen Sie Ihre E-Mail-Adresse")
     assert_accessible(page)
     user = User.objects.get(email=EMAIL)
     assert user.display_name == "Sabine Weiß"
@@ -56,7 +58,9 @@ def test_a_new_person_signs_up_confirms_logs_in_switches_language_and_logs_out(p
     page.locator("main button[type='submit']").click()
 
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
-    expect(page.get_by_role("status")).to_be_visible()  # "you have confirmed …"
+    expect(page.get_by_role("status")).to_have_text(
+        f"Sie haben die E-Mail-Adresse {EMAIL} bestätigt."
+    )
     assert_accessible(page)
     assert user.emailaddress_set.get(email=EMAIL).verified
 
@@ -66,7 +70,7 @@ def test_a_new_person_signs_up_confirms_logs_in_switches_language_and_logs_out(p
 
     expect(page).to_have_url(re.compile(r"/me/$"))
     expect(page.locator("header a[href='/me/']")).to_have_attribute("aria-current", "page")
-    # TODO(German catalogue): heading "Mein Bereich" (msgid "My area").
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mein Bereich")
     assert_accessible(page)
     screenshot(page, "me-phone-de")
 
