@@ -1,9 +1,26 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
 from django.utils import translation
 
 from . import mail
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's mail templates call `current_site` (we do not use django.contrib.sites)."""
+
+    name: str
+    domain: str
+
+
+def portal_site() -> PortalSite:
+    return PortalSite(name="KAG Portal", domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,8 +34,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if getattr(user, "pk", None) is None:
             user = User.objects.filter(email__iexact=email).first()
         language = user.preferred_language if user else (translation.get_language() or "de")
+        full_context = {
+            "request": allauth_context.request,
+            "email": email,
+            "current_site": portal_site(),
+            "site_url": settings.SITE_URL,
+            **context,
+        }
         with translation.override(language):
-            message = self.render_mail(template_prefix, email, context)
+            message = self.render_mail(template_prefix, email, full_context)
         body_html = ""
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import mail
 from .models import BarrierReport, MailOptOut, OutboxMail, SitePage, User
@@ -47,7 +48,9 @@ class OutboxMailAdmin(admin.ModelAdmin):
         queryset.filter(pk__in=pks).update(status=OutboxMail.Status.QUEUED, attempts=0)
         for pk in pks:
             mail.enqueue_mail(pk)
-        self.message_user(request, _("%(count)d mails queued again.") % {"count": len(pks)})
+        count = len(pks)
+        message = ngettext("%(count)d mail queued again.", "%(count)d mails queued again.", count)
+        self.message_user(request, message % {"count": count})
 
 
 @admin.register(MailOptOut)

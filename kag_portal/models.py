@@ -38,7 +38,7 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField(_("e-mail address"), unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(
         _("display name"),
         max_length=120,
@@ -50,7 +50,7 @@ class User(AbstractUser):
         max_length=8,
         choices=settings.LANGUAGES,
         default="de",
-        help_text=_("Used for the pages and for the e-mails you get."),
+        help_text=_("Used for the pages and for the emails you get."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -126,8 +126,8 @@ class OutboxMail(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("outgoing e-mail")
-        verbose_name_plural = _("outgoing e-mails")
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
         ordering = ["-created_at"]
         indexes = [
             # The periodic sweep: queued rows that are due, oldest first.
@@ -206,7 +206,7 @@ class BarrierReport(models.Model):
 
     page_url = models.CharField(_("page"), max_length=500, blank=True)
     description = models.TextField(_("what does not work for you?"), max_length=5000)
-    contact_email = models.EmailField(_("your e-mail address (optional)"), blank=True)
+    contact_email = models.EmailField(_("your email address (optional)"), blank=True)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

@@ -159,3 +159,21 @@ PAGES = {
         ACCESSIBILITY_EN,
     ),
 }
+
+
+def create_site_pages(site_page_model) -> None:
+    """Create the legal pages that do not exist yet; never overwrite what the KAG entered.
+
+    Takes the model as an argument so the data migration can pass its historical model.
+    """
+    for slug, (title_de, title_en, body_de, body_en) in PAGES.items():
+        site_page_model.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "title_de": title_de,
+                "title_en": title_en,
+                "body_de": body_de,
+                "body_en": body_en,
+                "is_placeholder": True,
+            },
+        )

@@ -2,20 +2,9 @@ from django.db import migrations
 
 
 def create_site_pages(apps, schema_editor):
-    from kag_portal.site_page_texts import PAGES
+    from kag_portal.site_page_texts import create_site_pages
 
-    SitePage = apps.get_model("kag_portal", "SitePage")
-    for slug, (title_de, title_en, body_de, body_en) in PAGES.items():
-        SitePage.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "title_de": title_de,
-                "title_en": title_en,
-                "body_de": body_de,
-                "body_en": body_en,
-                "is_placeholder": True,
-            },
-        )
+    create_site_pages(apps.get_model("kag_portal", "SitePage"))
 
 
 class Migration(migrations.Migration):

@@ -52,19 +52,9 @@ def browser() -> Iterator[Browser]:
 def site_pages(transactional_db) -> None:
     """The legal pages: a data migration creates them, but live-server tests empty the tables."""
     from kag_portal.models import SitePage
-    from kag_portal.site_page_texts import PAGES
+    from kag_portal.site_page_texts import create_site_pages
 
-    for slug, (title_de, title_en, body_de, body_en) in PAGES.items():
-        SitePage.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "title_de": title_de,
-                "title_en": title_en,
-                "body_de": body_de,
-                "body_en": body_en,
-                "is_placeholder": True,
-            },
-        )
+    create_site_pages(SitePage)
 
 
 @pytest.fixture

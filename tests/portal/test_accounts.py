@@ -239,3 +239,13 @@ def test_kag_staff_see_failed_mails_in_the_admin(client):
 
     assert response.status_code == 200
     assert "weg@firma.example" in response.content.decode()
+
+
+def test_the_verification_mail_greets_formally_and_names_the_portal(sign_up):
+    sign_up()
+
+    body = OutboxMail.objects.get(to_email=SIGNUP["email"]).body_text
+    assert body.startswith("Guten Tag,")
+    assert "ein Konto bei 127.0.0.1:8000 zu registrieren" in body  # the portal's address
+    assert "Ihr KAG-Team" in body
+    assert all("  " not in line for line in body.splitlines())  # no empty name in a sentence
