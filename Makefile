@@ -20,6 +20,8 @@ $(VENV)/.installed-dev: pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
 	touch $@ $(VENV)/.installed-run
 
+# Links in mails point at the port the server really runs on.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed-run
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
