@@ -9,6 +9,6 @@ class CompaniesConfig(AppConfig):
     def ready(self) -> None:
         from kag_portal import demo
 
-        from .services import seed_towns
+        from .services.demo import seed_towns
 
         demo.register(10, "towns", seed_towns)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("barrierefreiheit/melden/", views.report_barrier, name="report_barrier"),
     path("companies/", include("companies.urls")),
+    path("requests/", include("companies.urls_requests")),
+    path("staff/companies/", include("companies.urls_staff")),
     path("events/", include("events.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

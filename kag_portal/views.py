@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import mail, personal_data
+from . import mail, me_sections, personal_data
 from .forms import BarrierReportForm, DeleteAccountForm, ProfileForm
 from .models import MailTopic, SitePage
 
@@ -121,7 +121,8 @@ def me(request):
             return response
     else:
         form = ProfileForm(instance=request.user)
-    return render(request, "me/profile.html", {"form": form})
+    sections = me_sections.render_sections(request)
+    return render(request, "me/profile.html", {"form": form, "sections": sections})
 
 
 @login_required

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from .models import Town
+from ..models import Town
 
 
 def directory(request):

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from .models import Town
+from ..models import Town
 
 # The four towns of the "Kommunale Arbeitsgemeinschaft für ein Oberzentrum Südthüringen".
 KAG_TOWNS = [
