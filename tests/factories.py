@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
-from companies.models import Town
+from companies.models import Company, Membership, Tag, Town
+from companies.tags import normalize_tag
 from kag_portal.models import User
 
 DEFAULT_PASSWORD = "Sicheres-Passwort-2026"
@@ -46,3 +48,55 @@ class TownFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Ort {n}")
     slug = factory.Sequence(lambda n: f"ort-{n}")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    """A tag; its key follows companies.tags.normalize_tag, as get_or_create_tags makes it."""
+
+    class Meta:
+        model = Tag
+        django_get_or_create = ["key"]
+
+    name = factory.Sequence(lambda n: f"Stichwort {n}")
+    key = factory.LazyAttribute(lambda tag: normalize_tag(tag.name))
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    """A draft company; `CompanyFactory(published=True)` is public (status and consent)."""
+
+    class Meta:
+        model = Company
+        skip_postgeneration_save = True
+
+    class Params:
+        published = factory.Trait(
+            status=Company.Status.PUBLISHED,
+            public_consent_at=factory.LazyFunction(timezone.now),
+            published_at=factory.LazyFunction(timezone.now),
+        )
+
+    name = factory.Sequence(lambda n: f"Firma {n} GmbH")
+    slug = factory.Sequence(lambda n: f"firma-{n}")
+    town = factory.SubFactory(TownFactory)
+    short_description = "Wir fertigen Präzisionsteile."
+    public_email = factory.LazyAttribute(lambda company: f"info@{company.slug}.example")
+
+    @factory.post_generation
+    def offers(self, create, extracted, **kwargs):
+        # CompanyFactory(offers=["Spannzangen", "Härten"]) or a list of Tag objects.
+        if create and extracted:
+            self.offers.set([TagFactory(name=t) if isinstance(t, str) else t for t in extracted])
+
+    @factory.post_generation
+    def needs(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.needs.set([TagFactory(name=t) if isinstance(t, str) else t for t in extracted])
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    company = factory.SubFactory(CompanyFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.OWNER
