@@ -330,7 +330,7 @@ class HelpRequest(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("companies:request_detail", args=[self.pk])
+        return reverse("requests:detail", args=[self.pk])
 
 
 class HelpOffer(models.Model):

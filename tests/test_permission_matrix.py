@@ -48,6 +48,25 @@ def unsubscribe_path(world: dict) -> str:
     return f"/unsubscribe/{token}/"
 
 
+def post_only(path: str | Callable[[dict], str]) -> Row:
+    return Row(path, LOGIN, 405, 405, 405)
+
+
+def help_request_path(world: dict, suffix: str = "") -> str:
+    """An open request on the board, posted by "member"'s published company."""
+    from companies.models import HelpRequest, Membership
+    from tests.factories import MembershipFactory
+
+    membership = Membership.objects.filter(user=world["member"]).select_related("company").first()
+    if membership is None:
+        membership = MembershipFactory(user=world["member"], company__published=True)
+    company = membership.company
+    help_request, _created = HelpRequest.objects.get_or_create(
+        company=company, title="Sonder-Spannzangen", defaults={"description": "Kleinserie"}
+    )
+    return f"/requests/{help_request.pk}/{suffix}"
+
+
 MATRIX: dict[str, Row] = {
     # kag_portal
     "home": everyone(200, "/"),
@@ -62,6 +81,17 @@ MATRIX: dict[str, Row] = {
     "site_page": everyone(200, "/impressum/"),
     # companies
     "companies:directory": everyone(200, "/companies/"),
+    # requests board (companies/urls_requests.py); a request of "member"'s company
+    "requests:list": everyone(200, "/requests/"),
+    "requests:create": logged_in_only("/requests/new/"),
+    "requests:detail": everyone(200, lambda world: help_request_path(world)),
+    "requests:answer": post_only(lambda world: help_request_path(world, "answer/")),
+    "requests:close": post_only(lambda world: help_request_path(world, "close/")),
+    "requests:confirm_cooperation": post_only(lambda world: help_request_path(world, "confirm/")),
+    "requests:edit": Row(lambda world: help_request_path(world, "edit/"), LOGIN, 200, 403, 403),
+    "requests:delete": Row(lambda world: help_request_path(world, "delete/"), LOGIN, 200, 403, 403),
+    "requests:digest_subscribe": post_only("/requests/digest/subscribe/"),
+    "requests:digest_unsubscribe": post_only("/requests/digest/unsubscribe/"),
     # events
     "events:list": everyone(200, "/events/"),
     # allauth

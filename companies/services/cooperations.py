@@ -1,0 +1,78 @@
+"""Cooperations between companies: the network's result, counted by the stories and impact issue.
+
+A cooperation counts once every company in it has confirmed it. The company that records it is
+confirmed by the person recording; the others confirm when one of their members clicks.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Cooperation, CooperationParty, HelpRequest, Membership
+
+
+@transaction.atomic
+def record_request_cooperation(*, help_request: HelpRequest, closed_by) -> Cooperation:
+    """A closed request with a helper: requester and helper work together. Recording it twice for
+    the same request returns the first record."""
+    existing = Cooperation.objects.filter(
+        help_request=help_request, origin=Cooperation.Origin.REQUEST
+    ).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    cooperation = Cooperation.objects.create(
+        description=help_request.title,
+        started_on=timezone.localdate(),
+        origin=Cooperation.Origin.REQUEST,
+        help_request=help_request,
+        created_by=closed_by,
+    )
+    cooperation.tags.set(help_request.tags.all())
+    CooperationParty.objects.bulk_create(
+        [
+            CooperationParty(
+                cooperation=cooperation,
+                company_id=help_request.company_id,
+                confirmed_at=now,
+                confirmed_by=closed_by,
+            ),
+            CooperationParty(cooperation=cooperation, company_id=help_request.helped_by_id),
+        ]
+    )
+    return cooperation
+
+
+def request_cooperation(help_request: HelpRequest) -> Cooperation | None:
+    """The cooperation recorded when the request was closed, with its parties and companies."""
+    return (
+        Cooperation.objects.filter(help_request=help_request, origin=Cooperation.Origin.REQUEST)
+        .prefetch_related("parties__company")
+        .first()
+    )
+
+
+def parties_to_confirm(user, cooperation: Cooperation) -> list[CooperationParty]:
+    """The unconfirmed parties of companies the person acts for."""
+    company_ids = set(Membership.objects.filter(user=user).values_list("company_id", flat=True))
+    return [
+        party
+        for party in cooperation.parties.all()
+        if party.confirmed_at is None and party.company_id in company_ids
+    ]
+
+
+@transaction.atomic
+def confirm_cooperation(*, cooperation: Cooperation, user) -> int:
+    """Confirm the cooperation for every company of the person's that has not yet confirmed.
+    Returns how many parties this confirmed (0 when there was nothing left to confirm)."""
+    company_ids = Membership.objects.filter(user=user).values("company_id")
+    # A conditional update: two colleagues clicking at once confirm once.
+    return CooperationParty.objects.filter(
+        cooperation=cooperation, company_id__in=company_ids, confirmed_at__isnull=True
+    ).update(confirmed_at=timezone.now(), confirmed_by=user)
+
+
+def is_confirmed(cooperation: Cooperation) -> bool:
+    return all(party.confirmed_at is not None for party in cooperation.parties.all())
