@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kag_portal.tasks.requeue_unsent_mail",
         "schedule": 60.0,
     },
+    # Hourly; companies.services.digest decides who is due (one a week each, from 7 o'clock).
+    "weekly-request-digest": {
+        "task": "companies.tasks.send_weekly_digests",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Mail ----------------------------------------------------------------------------------------

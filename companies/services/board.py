@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kag_portal.mail import absolute_url, queue_mail
 
-from ..models import Company, HelpOffer, HelpRequest, Membership, Tag
+from ..models import Company, DigestSubscription, HelpOffer, HelpRequest, Membership, Tag
 from .cooperations import record_request_cooperation
 from .tags import get_or_create_tags
 
@@ -368,3 +368,48 @@ def close_request(*, help_request: HelpRequest, user, helped_by: Company | None 
             idempotency_key=f"request-helped:{cooperation.pk}:{member.pk}",
         )
     return cooperation
+
+
+# --- Personal data (DSGVO), registered in CompaniesConfig.ready() -----------------------------
+
+
+def export_personal_data(user) -> dict:
+    """The requests and answers a person wrote for a company, and their digest subscription."""
+    requests = HelpRequest.objects.filter(author=user).select_related("company").order_by("pk")
+    answers = HelpOffer.objects.filter(author=user).select_related("company", "help_request")
+    subscription = DigestSubscription.objects.filter(user=user).first()
+    return {
+        "requests_posted": [
+            {
+                "company": r.company.name,
+                "title": r.title,
+                "description": r.description,
+                "status": r.status,
+                "posted_at": r.created_at.isoformat(),
+            }
+            for r in requests
+        ],
+        "answers_given": [
+            {
+                "company": a.company.name,
+                "request": a.help_request.title,
+                "message": a.message,
+                "answered_at": a.created_at.isoformat(),
+            }
+            for a in answers.order_by("pk")
+        ],
+        "weekly_digest": {
+            "subscribed_at": subscription.created_at.isoformat(),
+            "last_sent_at": subscription.last_sent_at.isoformat()
+            if subscription.last_sent_at
+            else None,
+        }
+        if subscription
+        else None,
+    }
+
+
+def delete_personal_data(user) -> None:
+    """Requests and answers belong to the company and stay (their author becomes empty, the
+    foreign keys are SET_NULL); the person's digest subscription goes."""
+    DigestSubscription.objects.filter(user=user).delete()

@@ -795,3 +795,32 @@ def test_matching_open_requests_lists_what_a_company_could_help_with(
     assert closed not in everything
     assert [t.name for t in everything[-1].matching_tags] == ["Spannzangen"]
     assert board.matching_open_requests(feinwerk, limit=5) == []
+
+
+# --- Personal data ----------------------------------------------------------------------------
+
+
+def test_the_data_export_holds_the_persons_requests_answers_and_digest(
+    client, help_request, anna, bernd, spannwerk
+):
+    from companies.services import digest
+
+    board.answer_request(
+        help_request=help_request, company=spannwerk, author=bernd, message="Machen wir gern."
+    )
+    digest.subscribe(user=bernd)
+
+    anna_data = client_export(client, anna)["requests"]
+    bernd_data = client_export(client, bernd)["requests"]
+
+    assert anna_data["requests_posted"][0]["title"] == help_request.title
+    assert anna_data["answers_given"] == []
+    assert anna_data["weekly_digest"] is None
+    assert bernd_data["requests_posted"] == []
+    assert bernd_data["answers_given"][0]["message"] == "Machen wir gern."
+    assert bernd_data["weekly_digest"]["last_sent_at"] is None
+
+
+def client_export(client, user) -> dict:
+    client.force_login(user)
+    return client.get("/me/export/").json()["data"]
