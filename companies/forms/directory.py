@@ -1,0 +1,104 @@
+"""The directory's search and filters: a GET form, so every search is a link."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Certification, Company, Industry, Town
+from ..services.directory import DirectoryFilters
+from ..services.search import MAX_QUERY_LENGTH
+from ..tags import normalize_tag
+
+
+def _industry_choices(language: str) -> list:
+    """Sections as groups; choosing a section takes in all its divisions."""
+    industries = list(Industry.objects.select_related("section").order_by("code"))
+    groups: dict[str, list[tuple[str, str]]] = {}
+    labels: dict[str, str] = {}
+    for industry in industries:
+        if industry.section_id is None:
+            labels[industry.code] = f"{industry.code} {industry.name_for(language)}"
+            groups.setdefault(industry.code, []).insert(
+                0, (industry.code, _("%(section)s – all") % {"section": labels[industry.code]})
+            )
+        else:
+            groups.setdefault(industry.section.code, []).append(
+                (industry.code, f"{industry.code} {industry.name_for(language)}")
+            )
+    choices: list = [("", _("All industries"))]
+    for code in sorted(groups):
+        choices.append((labels.get(code, code), groups[code]))
+    return choices
+
+
+class DirectoryFilterForm(forms.Form):
+    # The filter fields sit in a sidebar outside the <form> element and join it by its id.
+    FORM_ID = "directory-form"
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.SearchInput(attrs={"maxlength": MAX_QUERY_LENGTH}),
+        help_text=_("A company name or what you are looking for, e.g. “Spannzange”."),
+    )
+    town = forms.ChoiceField(label=_("Town"), required=False)
+    industry = forms.ChoiceField(label=_("Industry"), required=False)
+    offer = forms.CharField(label=_("Offers"), required=False, max_length=60)
+    need = forms.CharField(label=_("Is looking for"), required=False, max_length=60)
+    certification = forms.ChoiceField(label=_("Certification"), required=False)
+    size = forms.ChoiceField(
+        label=_("Size"),
+        required=False,
+        choices=[("", _("Any size")), *Company.SizeBand.choices],
+    )
+    trainees = forms.BooleanField(
+        label=_("Offers apprenticeships or trainee places"), required=False
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["town"].choices = [("", _("All towns"))] + [
+            (town.slug, town.name) for town in Town.objects.only("slug", "name")
+        ]
+        self.fields["industry"].choices = _industry_choices(get_language() or "de")
+        self.fields["certification"].choices = [("", _("Any certification"))] + [
+            (cert.code, cert.name) for cert in Certification.objects.only("code", "name")
+        ]
+        for name, field in self.fields.items():
+            if name != "q":
+                field.widget.attrs["form"] = self.FORM_ID
+        for name in ("offer", "need"):
+            # The JS file adds suggestions of existing tags as you type (static/js/tag-suggest.js).
+            self.fields[name].widget.attrs["data-tag-suggest"] = reverse("companies:tag_suggest")
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+
+    def clean_q(self) -> str:
+        # An over-long search (a pasted paragraph) is cut, not refused.
+        return " ".join(self.cleaned_data["q"].split())[:MAX_QUERY_LENGTH]
+
+    def clean_offer(self) -> str:
+        return normalize_tag(self.cleaned_data["offer"])
+
+    def clean_need(self) -> str:
+        return normalize_tag(self.cleaned_data["need"])
+
+    def filters(self) -> DirectoryFilters:
+        """The valid part of the search: a wrong value in one field (an old link to a town
+        that was renamed) drops that filter only, and the form says so beside the field."""
+        if not self.is_bound:
+            return DirectoryFilters()
+        self.is_valid()
+        data = self.cleaned_data
+        return DirectoryFilters(
+            q=data.get("q", "") or "",
+            town=data.get("town", "") or "",
+            industry=data.get("industry", "") or "",
+            offer=data.get("offer", "") or "",
+            need=data.get("need", "") or "",
+            certification=data.get("certification", "") or "",
+            size=data.get("size", "") or "",
+            trainees=bool(data.get("trainees")),
+        )

@@ -1,0 +1,144 @@
+"""Read queries for the directory and the company page: what a visitor may see, in few queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from ..models import Company, Membership, Tag
+from ..tags import normalize_tag
+from .search import search_companies
+
+PAGE_SIZE = 20
+MAX_SUGGESTIONS = 10
+
+
+def public_companies() -> QuerySet[Company]:
+    """Published with the owner's consent (Company.is_public): the only ones the public sees."""
+    return Company.objects.filter(status=Company.Status.PUBLISHED, public_consent_at__isnull=False)
+
+
+def with_card_data(companies: QuerySet[Company]) -> QuerySet[Company]:
+    """What a company card shows, in a fixed number of queries for any number of cards."""
+    tags = Tag.objects.only("name", "key").order_by("name")
+    return (
+        companies.select_related("town", "industry")
+        .prefetch_related(Prefetch("offers", queryset=tags), Prefetch("needs", queryset=tags))
+        # Long texts a card never shows (the budget tests would catch a card that did).
+        .defer("description", "search_document", "rejection_reason")
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """A directory search, as the cleaned filter form gives it. Empty strings mean "any"."""
+
+    q: str = ""
+    town: str = ""
+    industry: str = ""
+    offer: str = ""
+    need: str = ""
+    certification: str = ""
+    size: str = ""
+    trainees: bool = False
+
+
+def search_directory(filters: DirectoryFilters) -> QuerySet[Company]:
+    companies = public_companies()
+    if filters.town:
+        companies = companies.filter(town__slug=filters.town)
+    if filters.industry:
+        # A section letter takes in all its divisions ("C" finds "25" and "28").
+        companies = companies.filter(
+            Q(industry__code=filters.industry) | Q(industry__section__code=filters.industry)
+        )
+    if filters.offer:
+        companies = companies.filter(offers__key=filters.offer)
+    if filters.need:
+        companies = companies.filter(needs__key=filters.need)
+    if filters.certification:
+        companies = companies.filter(certifications__code=filters.certification)
+    if filters.size:
+        companies = companies.filter(size_band=filters.size)
+    if filters.trainees:
+        companies = companies.filter(Q(apprenticeship_places__gt=0) | Q(internship_places__gt=0))
+    # Each filter on a to-many relation matches one row at most (tag keys and certification codes
+    # are unique), so no DISTINCT is needed.
+    companies = companies.order_by("name", "pk")
+    return with_card_data(search_companies(companies, filters.q))
+
+
+def company_for_viewer(user, slug: str) -> tuple[Company, bool]:
+    """The company page's company and whether the viewer is one of its members.
+
+    A company that is not public exists only for its members and KAG staff: everyone else gets
+    the same 404 as for a slug that never existed.
+    """
+    tags = Tag.objects.only("name", "key").order_by("name")
+    company = (
+        Company.objects.select_related("town", "industry", "industry__section")
+        .prefetch_related(
+            Prefetch("offers", queryset=tags),
+            Prefetch("needs", queryset=tags),
+            "certifications",
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if company is None:
+        raise Http404("no such company")
+    is_member = (
+        user.is_authenticated and Membership.objects.filter(company=company, user=user).exists()
+    )
+    if not company.is_public and not (is_member or (user.is_authenticated and user.is_staff)):
+        raise Http404("no such company")
+    return company, is_member
+
+
+def companies_of(user) -> list[Membership]:
+    """The person's memberships with their companies, for "Mein Bereich"."""
+    tags = Tag.objects.only("name", "key").order_by("name")
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("company", "company__town")
+        .prefetch_related(
+            Prefetch("company__offers", queryset=tags), Prefetch("company__needs", queryset=tags)
+        )
+        .order_by("company__name")
+    )
+
+
+def tag_by_key(key: str) -> Tag | None:
+    return Tag.objects.filter(key=key).first() if key else None
+
+
+def suggest_tags(text: str, *, limit: int = MAX_SUGGESTIONS) -> list[Tag]:
+    """Tags whose key starts with the typed text's key, most used by public companies first.
+
+    Only tags that some public company offers or seeks: a word from a draft is not yet
+    public vocabulary.
+    """
+    key = normalize_tag(text)
+    if len(key) < 2:
+        return []
+
+    def used_by_public(relation: str) -> Count:
+        return Count(
+            relation,
+            filter=Q(
+                **{
+                    f"{relation}__status": Company.Status.PUBLISHED,
+                    f"{relation}__public_consent_at__isnull": False,
+                }
+            ),
+            distinct=True,
+        )
+
+    return list(
+        Tag.objects.filter(key__startswith=key)
+        .annotate(offered=used_by_public("offered_by"), needed=used_by_public("needed_by"))
+        .filter(Q(offered__gt=0) | Q(needed__gt=0))
+        .order_by("-offered", "-needed", "name")[:limit]
+    )
