@@ -19,3 +19,19 @@ class CompaniesConfig(AppConfig):
 
         # Requests and answers a person wrote, and their weekly digest subscription.
         personal_data.register("requests", board.export_personal_data, board.delete_personal_data)
+
+        self._register_profiles_and_members()
+
+    def _register_profiles_and_members(self) -> None:
+        from kag_portal import me_sections, personal_data
+
+        from .services import personal_data as company_data
+        from .views.members import me_section as invitations_section
+
+        # Memberships, requests to join, invitations, consents; the last owner's companies
+        # block the account deletion until they are handed over or deleted.
+        personal_data.register(
+            "companies", company_data.export, company_data.delete, company_data.blockers
+        )
+        # Open invitations to join a company, above the person's companies.
+        me_sections.register(9, "companies_invitations", invitations_section)

@@ -13,17 +13,37 @@ from django.db import transaction
 
 
 @dataclass(frozen=True)
+class Blocker:
+    """Something to settle before an account can be deleted (e.g. a company that would be left
+    without an owner), with links (label, url) to the pages where it is settled."""
+
+    message: str
+    actions: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class PersonalDataSection:
     name: str
     export: Callable[[object], object]
     delete: Callable[[object], None]
+    # Optional: what stands in the way of deleting the person, as a list of Blocker.
+    blockers: Callable[[object], list[Blocker]] | None = None
+
+
+class DeletionBlocked(Exception):
+    """The account cannot be deleted yet; see deletion_blockers()."""
 
 
 _sections: dict[str, PersonalDataSection] = {}
 
 
-def register(name: str, export: Callable[[object], object], delete: Callable[[object], None]):
-    _sections[name] = PersonalDataSection(name, export, delete)
+def register(
+    name: str,
+    export: Callable[[object], object],
+    delete: Callable[[object], None],
+    blockers: Callable[[object], list[Blocker]] | None = None,
+):
+    _sections[name] = PersonalDataSection(name, export, delete, blockers)
 
 
 def sections() -> list[PersonalDataSection]:
@@ -34,9 +54,21 @@ def export_user_data(user) -> dict:
     return {section.name: section.export(user) for section in sections()}
 
 
+def deletion_blockers(user) -> list[Blocker]:
+    return [
+        blocker
+        for section in sections()
+        if section.blockers is not None
+        for blocker in section.blockers(user)
+    ]
+
+
 @transaction.atomic
 def delete_user_data(user) -> None:
-    """Delete a person: every app removes its part first (in reverse order), then the account."""
+    """Delete a person: every app removes its part first (in reverse order), then the account.
+    Raises DeletionBlocked while something must be settled first (nothing is deleted then)."""
+    if deletion_blockers(user):
+        raise DeletionBlocked
     for section in reversed(sections()):
         section.delete(user)
     user.delete()

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -29,3 +31,8 @@ urlpatterns = [
     # Last: the legal pages live at the top level (/impressum/, /datenschutz/, …).
     path("<slug:slug>/", views.site_page, name="site_page"),
 ]
+
+if settings.DEBUG:
+    # Uploaded files (company logos) in development only. In production the reverse proxy serves
+    # MEDIA_ROOT under /media/ (WhiteNoise serves static files only, never uploads).
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -142,13 +142,24 @@ def me_export(request):
 @login_required
 def me_delete(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
+    # Apps name what must be settled first (a company that would lose its only owner …).
+    blockers = personal_data.deletion_blockers(request.user)
     if request.method == "POST" and form.is_valid():
-        user = request.user
-        logout(request)
-        personal_data.delete_user_data(user)
-        messages.success(request, _("Your account and your personal data have been deleted."))
-        return redirect("home")
-    return render(request, "me/delete.html", {"form": form})
+        if blockers:
+            form.add_error(None, _("Please settle the points above first."))
+        else:
+            user = request.user
+            try:
+                personal_data.delete_user_data(user)
+            except personal_data.DeletionBlocked:
+                form.add_error(None, _("Please settle the points above first."))
+            else:
+                logout(request)
+                messages.success(
+                    request, _("Your account and your personal data have been deleted.")
+                )
+                return redirect("home")
+    return render(request, "me/delete.html", {"form": form, "blockers": blockers})
 
 
 @csrf_exempt  # mail programs post RFC 8058 one-click unsubscribes without a CSRF token

@@ -15,7 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from kag_portal import mail
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import CompanyFactory, MembershipFactory, StaffFactory, UserFactory
 
 LOGIN = "login"
 ROLES = ("anonymous", "member", "other_member", "staff")
@@ -41,6 +41,64 @@ def logged_in_only(path: str | Callable[[dict], str], status: int = 200) -> Row:
 def anonymous_only(path: str) -> Row:
     # allauth sends people who are logged in already on to their area.
     return Row(path, 200, 302, 302, 302)
+
+
+def invitation_path(world: dict) -> str:
+    """A fresh invitation of "member"'s company to a new address (token link of the mail)."""
+    from companies.services import members
+
+    invitation = members.invite(
+        company=world["company"], email="neu@spannwerk.example", role="editor", by=world["member"]
+    )
+    return f"/companies/invitations/{members.invitation_token(invitation)}/"
+
+
+def join_request_path(world: dict) -> str:
+    """The other member asks to join "member"'s company; only its owners open the decision."""
+    from companies.models import JoinRequest
+
+    join_request = JoinRequest.objects.create(company=world["company"], user=world["other_member"])
+    return f"/companies/{world['company'].slug}/members/requests/{join_request.pk}/"
+
+
+def profile_rows() -> dict[str, Row]:
+    """Creating and editing profiles, members, invitations, logo (views/profile.py, members.py).
+    "member" owns world["company"]; other companies' members and staff get 403 on a public
+    company's private pages (404 on a draft: tests/companies/test_profile_permissions.py)."""
+
+    def company(suffix: str) -> Callable[[dict], str]:
+        return lambda world: f"/companies/{world['company'].slug}/{suffix}"
+
+    def members_only(suffix: str) -> Row:
+        return Row(company(suffix), LOGIN, 200, 403, 403)
+
+    def membership(suffix: str) -> Callable[[dict], str]:
+        return lambda world: (
+            f"/companies/{world['company'].slug}/members/{world['membership'].pk}/{suffix}"
+        )
+
+    return {
+        "companies:create": logged_in_only("/companies/new/"),
+        "companies:join_search": logged_in_only("/companies/join/?q=Spann"),
+        "companies:accept_invitation": everyone(200, invitation_path),
+        "companies:edit": members_only("edit/"),
+        "companies:edit_tags": members_only("edit/tags/"),
+        "companies:consent": members_only("edit/consent/"),
+        "companies:logo": members_only("logo/"),
+        "companies:members": members_only("members/"),
+        "companies:invite": members_only("members/invite/"),  # owners only
+        "companies:delete": members_only("delete/"),  # owners only
+        "companies:join_request": Row(join_request_path, LOGIN, 200, 403, 403),
+        # A member is sent on to the members page; everyone else may ask.
+        "companies:join": Row(company("join/"), LOGIN, 302, 200, 200),
+        # POST only
+        "companies:submit": everyone(405, company("submit/")),
+        "companies:leave": everyone(405, company("members/leave/")),
+        "companies:change_role": everyone(405, membership("role/")),
+        "companies:remove_member": everyone(405, membership("remove/")),
+        "companies:transfer_ownership": everyone(405, membership("transfer/")),
+        "companies:revoke_invitation": everyone(405, company("members/invitations/1/revoke/")),
+    }
 
 
 def unsubscribe_path(world: dict) -> str:
@@ -81,6 +139,7 @@ MATRIX: dict[str, Row] = {
     "site_page": everyone(200, "/impressum/"),
     # companies
     "companies:directory": everyone(200, "/companies/"),
+    **profile_rows(),
     # requests board (companies/urls_requests.py); a request of "member"'s company
     "requests:list": everyone(200, "/requests/"),
     "requests:create": logged_in_only("/requests/new/"),
@@ -141,11 +200,17 @@ def test_the_matrix_has_no_rows_for_urls_that_are_gone():
 
 @pytest.fixture
 def world(db) -> dict:
-    return {
+    world = {
         "member": UserFactory(email="mitglied@spannwerk.example"),
         "other_member": UserFactory(email="mitglied@feinwerk.example"),
         "staff": StaffFactory(email="team@kag.example"),
     }
+    # "member" owns a published company; "other_member" owns another one.
+    world["company"] = CompanyFactory(published=True, name="Spannwerk GmbH", slug="spannwerk")
+    world["other_company"] = CompanyFactory(published=True, name="Feinwerk GmbH", slug="feinwerk")
+    world["membership"] = MembershipFactory(company=world["company"], user=world["member"])
+    MembershipFactory(company=world["other_company"], user=world["other_member"])
+    return world
 
 
 @pytest.mark.django_db
