@@ -13,6 +13,12 @@ class CompaniesConfig(AppConfig):
 
         demo.register(10, "towns", seed_towns)
 
+        from kag_portal import me_sections
+
+        from .views.directory import me_section
+
+        me_sections.register(10, "companies", me_section)
+
         from kag_portal import personal_data
 
         from .services import board

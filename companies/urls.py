@@ -8,6 +8,7 @@ app_name = "companies"
 urlpatterns = [
     # Directory, company pages, "Wer kann helfen?" (views/directory.py)
     path("", directory.directory, name="directory"),
+    path("tags/suggest/", directory.tag_suggest, name="tag_suggest"),
     # Profiles, wizard, members, invitations, logo (views/profile.py, views/members.py)
     path("new/", profile.create, name="create"),
     path("join/", members.join_search, name="join_search"),
@@ -41,4 +42,5 @@ urlpatterns = [
     ),
     # Requests board lives under /requests/ (companies/urls_requests.py)
     # Must stay last: /companies/<slug>/
+    path("<slug:slug>/", directory.detail, name="detail"),
 ]

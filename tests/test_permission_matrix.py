@@ -125,6 +125,17 @@ def help_request_path(world: dict, suffix: str = "") -> str:
     return f"/requests/{help_request.pk}/{suffix}"
 
 
+def company_page_path(world: dict) -> str:
+    """The page of "member"'s published company (made here if the world has none yet)."""
+    from companies.models import Membership
+    from tests.factories import MembershipFactory
+
+    membership = Membership.objects.filter(user=world["member"]).select_related("company").first()
+    if membership is None:
+        membership = MembershipFactory(user=world["member"], company__published=True)
+    return f"/companies/{membership.company.slug}/"
+
+
 MATRIX: dict[str, Row] = {
     # kag_portal
     "home": everyone(200, "/"),
@@ -138,7 +149,10 @@ MATRIX: dict[str, Row] = {
     "report_barrier": everyone(405, "/barrierefreiheit/melden/"),  # POST only
     "site_page": everyone(200, "/impressum/"),
     # companies
-    "companies:directory": everyone(200, "/companies/"),
+    "companies:directory": everyone(200, "/companies/?q=Spannwerk&town=suhl"),
+    "companies:tag_suggest": everyone(200, "/companies/tags/suggest/?q=spann"),
+    # A published company's page; drafts: tests/companies/test_directory_permissions.py
+    "companies:detail": everyone(200, company_page_path),
     **profile_rows(),
     # requests board (companies/urls_requests.py); a request of "member"'s company
     "requests:list": everyone(200, "/requests/"),
