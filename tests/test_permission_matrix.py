@@ -43,6 +43,40 @@ def anonymous_only(path: str) -> Row:
     return Row(path, 200, 302, 302, 302)
 
 
+def staff_only(path: str | Callable[[dict], str], status: int = 200) -> Row:
+    return Row(path, LOGIN, 403, 403, status)
+
+
+def tag_rename_path(world: dict) -> str:
+    from tests.factories import TagFactory
+
+    return f"/staff/companies/tags/{TagFactory(name='Spannzangen').pk}/rename/"
+
+
+def staff_rows() -> dict[str, Row]:
+    def company(suffix: str = "") -> Callable[[dict], str]:
+        return lambda world: f"/staff/companies/{world['company'].pk}/{suffix}"
+
+    return {
+        "staff_companies:review_queue": staff_only("/staff/companies/"),
+        "staff_companies:company_detail": staff_only(company()),
+        "staff_companies:approve": staff_only(company("approve/"), 405),  # POST only
+        "staff_companies:reject": staff_only(company("reject/")),
+        "staff_companies:hide": staff_only(company("hide/"), 405),
+        "staff_companies:unhide": staff_only(company("unhide/"), 405),
+        "staff_companies:tag_list": staff_only("/staff/companies/tags/"),
+        # Fewer than two tags chosen: back to the list.
+        "staff_companies:tag_merge": staff_only("/staff/companies/tags/merge/", 302),
+        "staff_companies:tag_rename": staff_only(tag_rename_path),
+        "staff_companies:import_upload": staff_only("/staff/companies/import/"),
+        # No file chosen yet: back to the upload page.
+        "staff_companies:import_preview": staff_only("/staff/companies/import/preview/", 302),
+        "staff_companies:import_commit": staff_only("/staff/companies/import/commit/", 405),
+        "staff_companies:import_template": staff_only("/staff/companies/import/vorlage.csv"),
+        "staff_companies:export": staff_only("/staff/companies/export.csv"),
+    }
+
+
 def invitation_path(world: dict) -> str:
     """A fresh invitation of "member"'s company to a new address (token link of the mail)."""
     from companies.services import members
@@ -165,6 +199,8 @@ MATRIX: dict[str, Row] = {
     "requests:delete": Row(lambda world: help_request_path(world, "delete/"), LOGIN, 200, 403, 403),
     "requests:digest_subscribe": post_only("/requests/digest/subscribe/"),
     "requests:digest_unsubscribe": post_only("/requests/digest/unsubscribe/"),
+    # staff tools (companies/urls_staff.py): KAG staff only, members of any company get 403
+    **staff_rows(),
     # events
     "events:list": everyone(200, "/events/"),
     # allauth
