@@ -132,6 +132,8 @@ class CloseForm(forms.Form):
         queryset=Company.objects.none(),
         required=False,
         empty_label=_("Nobody from the portal"),
+        # Without blank=True Django drops the empty choice from radio buttons.
+        blank=True,
         widget=forms.RadioSelect,
         help_text=_("The company you name is asked to confirm the cooperation."),
     )

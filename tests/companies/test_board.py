@@ -710,9 +710,12 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(
 def test_the_requester_closes_the_request_without_naming_a_helper(client, answered, anna):
     client.force_login(anna)
 
+    page = client.get(f"/requests/{answered.pk}/").content.decode()
     response = client.post(f"/requests/{answered.pk}/close/", {"helped_by": ""})
 
     answered.refresh_from_db()
+    assert 'name="helped_by" value=""' in page
+    assert "Nobody from the portal" in page
     assert response.status_code == 302
     assert answered.status == HelpRequest.Status.CLOSED
     assert answered.closed_at is not None
