@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -71,9 +70,10 @@ class DirectoryFilterForm(forms.Form):
             if name != "q":
                 field.widget.attrs["form"] = self.FORM_ID
         for name in ("offer", "need"):
-            # The JS file adds suggestions of existing tags as you type (static/js/tag-suggest.js).
-            self.fields[name].widget.attrs["data-tag-suggest"] = reverse("companies:tag_suggest")
-            self.fields[name].widget.attrs["autocomplete"] = "off"
+            # static/js/tag-input.js fills the <datalist> from companies:tag_suggest as you type.
+            self.fields[name].widget.attrs.update(
+                {"data-tag-input": "", "list": f"{name}-suggestions", "autocomplete": "off"}
+            )
 
     def clean_q(self) -> str:
         # An over-long search (a pasted paragraph) is cut, not refused.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -24,8 +24,26 @@ PARTNERS_ON_PAGE = 6
 PARTNERS_ON_ME = 5
 
 
+def _without_empty_fields(request: HttpRequest) -> str | None:
+    """The address without the form's empty fields (?q=x&town=&size= -> ?q=x), or None when it
+    has none: a search is a link to share, so it should read like one."""
+    params = request.GET.copy()
+    for key in list(params):
+        values = [value for value in params.getlist(key) if value.strip()]
+        if values:
+            params.setlist(key, values)
+        else:
+            del params[key]
+    if len(params.urlencode()) == len(request.GET.urlencode()):
+        return None
+    return f"{request.path}?{params.urlencode()}" if params else request.path
+
+
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
+    clean_url = _without_empty_fields(request)
+    if clean_url is not None:
+        return redirect(clean_url)
     form = DirectoryFilterForm(request.GET or None)
     filters = form.filters()
     page = Paginator(search_directory(filters), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -38,19 +56,58 @@ def directory(request: HttpRequest) -> HttpResponse:
             form.data["offer"] = offer_tag.name
         if need_tag:
             form.data["need"] = need_tag.name
-    filtered = any(
-        getattr(filters, name)
-        for name in ("town", "industry", "offer", "need", "certification", "size", "trainees")
-    )
+    active = _active_filters(request, form, filters, offer_tag, need_tag)
     context = {
         "form": form,
         "page": page,
         "companies": page.object_list,
         "filters": filters,
-        "filtered": filtered,
-        "searched": bool(filters.q) or filtered,
+        "active_filters": active,
+        "filtered": bool(active),
+        "searched": bool(filters.q) or bool(active),
     }
     return render(request, "companies/directory.html", context)
+
+
+def _choice_label(form: DirectoryFilterForm, name: str, value: str) -> str:
+    for key, label in form.fields[name].choices:
+        if isinstance(label, list | tuple):  # a group of choices (industry sections)
+            for inner_key, inner_label in label:
+                if inner_key == value:
+                    return str(inner_label)
+        elif key == value:
+            return str(label)
+    return value
+
+
+def _active_filters(request, form, filters, offer_tag, need_tag) -> list[dict]:
+    """Each filter in use (what it is called, its value, a link without it), so the page can list
+    them above the results: on a phone the filters themselves are folded away."""
+    found = []
+    for name in ("town", "industry", "certification", "size"):
+        value = getattr(filters, name)
+        if value:
+            found.append((name, _choice_label(form, name, value)))
+    if filters.offer:
+        found.append(("offer", offer_tag.name if offer_tag else filters.offer))
+    if filters.need:
+        found.append(("need", need_tag.name if need_tag else filters.need))
+    if filters.trainees:
+        found.append(("trainees", ""))
+    active = []
+    for name, value in found:
+        params = request.GET.copy()
+        params.pop(name, None)
+        params.pop("page", None)
+        query = params.urlencode()
+        active.append(
+            {
+                "label": form.fields[name].label,
+                "value": value,
+                "remove_url": f"{request.path}?{query}" if query else request.path,
+            }
+        )
+    return active
 
 
 @require_GET

@@ -161,14 +161,17 @@ def test_no_result_shows_a_helpful_empty_state(client):
     assert 'href="/companies/"' in html
 
 
-def test_the_filters_open_when_a_filter_is_active(client):
-    listed(name="Spannwerk Suhl", town=town("Suhl"))
+def test_the_filters_in_use_are_listed_above_the_results_each_with_a_link_to_remove_it(client):
+    listed(name="Spannwerk Suhl", town=town("Suhl"), offers=["Spannzange"])
 
-    closed = client.get("/companies/").content.decode()
-    opened = client.get("/companies/?town=suhl").content.decode()
+    response = client.get("/companies/?q=Spann&town=suhl&offer=spannzang&page=1")
 
-    assert 'class="collapse d-lg-block directory-filters"' in closed
-    assert 'class="collapse d-lg-block show directory-filters"' in opened
+    html = response.content.decode()
+    assert "Filters (2 active)" in html
+    assert "Town: <strong>Suhl</strong>" in html
+    assert "Offers: <strong>Spannzange</strong>" in html
+    assert 'href="/companies/?q=Spann&amp;offer=spannzang">remove' in html
+    assert 'href="/companies/?q=Spann&amp;town=suhl">remove' in html
 
 
 def test_twenty_companies_a_page_and_the_links_keep_the_search(client):
@@ -287,3 +290,17 @@ def test_a_logged_in_visitor_costs_only_the_session_and_user_on_top(
         response = client.get("/companies/?q=Firma&page=3")
 
     assert len(response.context["companies"]) == 20
+
+
+def test_a_submitted_form_is_redirected_to_a_short_link_without_empty_fields(client):
+    response = client.get("/companies/?q=Spannzange&town=&industry=&offer=&size=&page=")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/companies/?q=Spannzange"
+
+
+def test_a_form_submitted_with_nothing_filled_in_leads_to_the_plain_directory(client):
+    response = client.get("/companies/?q=+&town=")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/companies/"

@@ -80,8 +80,9 @@ def test_suggestions_cost_one_query(client, django_assert_num_queries):
         client.get("/companies/tags/suggest/?q=spann")
 
 
-def test_the_directory_filter_fields_carry_the_suggestion_url(client):
+def test_the_directory_tag_filters_get_suggestions_from_the_same_endpoint(client):
     html = client.get("/companies/").content.decode()
 
-    assert 'data-tag-suggest="/companies/tags/suggest/"' in html
-    assert '<script src="/static/js/tag-suggest.js" defer></script>' in html
+    assert 'list="offer-suggestions"' in html
+    assert '<datalist id="offer-suggestions" data-suggest-url="/companies/tags/suggest/">' in html
+    assert '<script src="/static/js/tag-input.js" defer></script>' in html
