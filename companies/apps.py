@@ -9,9 +9,11 @@ class CompaniesConfig(AppConfig):
     def ready(self) -> None:
         from kag_portal import demo
 
-        from .services.demo import seed_towns
+        from .services.demo import seed_companies, seed_towns
 
         demo.register(10, "towns", seed_towns)
+        # After the demo people (0): some of them own demo companies.
+        demo.register(20, "companies", seed_companies)
 
         from kag_portal import me_sections
 
