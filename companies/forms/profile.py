@@ -54,7 +54,7 @@ def industry_choices(language: str | None = None) -> list:
 
 class CompanyBasicsForm(forms.ModelForm):
     website = forms.URLField(
-        label=_("website"),
+        label=_("Website"),
         required=False,
         max_length=200,
         assume_scheme="https",
@@ -62,14 +62,14 @@ class CompanyBasicsForm(forms.ModelForm):
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
     postal_code = forms.CharField(
-        label=_("postal code"),
+        label=_("Postal code"),
         required=False,
         max_length=5,
         validators=[RegexValidator(r"^\d{5}$", _("Please enter five digits, e.g. 98527."))],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
     public_phone = forms.CharField(
-        label=_("public phone"),
+        label=_("Public phone"),
         required=False,
         max_length=40,
         validators=[
@@ -81,20 +81,20 @@ class CompanyBasicsForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     certifications = forms.ModelMultipleChoiceField(
-        label=_("certifications"),
+        label=_("Certifications"),
         queryset=Certification.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     apprenticeship_places = forms.IntegerField(
-        label=_("apprenticeship places per year"),
+        label=_("Apprenticeship places per year"),
         min_value=0,
         max_value=999,
         initial=0,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     internship_places = forms.IntegerField(
-        label=_("internship and trainee places per year"),
+        label=_("Internship and trainee places per year"),
         min_value=0,
         max_value=999,
         initial=0,
@@ -126,6 +126,7 @@ class CompanyBasicsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["town"].choices = town_choices()
         self.fields["industry"].choices = industry_choices()
+        self.fields["size_band"].choices = [EMPTY_CHOICE, *Company.SizeBand.choices]
         self.fields["industry"].help_text = _(
             "The economic sector (WZ 2008). Typical industries of the region are at the top."
         )
