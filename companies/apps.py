@@ -21,6 +21,11 @@ class CompaniesConfig(AppConfig):
 
         me_sections.register(10, "companies", me_section)
 
+        from .views import staff
+
+        # For KAG staff: links to the review queue, tags, import and export.
+        me_sections.register(5, "staff_companies", staff.me_section)
+
         from kag_portal import personal_data
 
         from .services import board

@@ -102,7 +102,7 @@ def reject_company(*, company: Company, staff_user, reason: str) -> Company:
         template="company_rejected",
         context={
             "reason": reason,
-            "edit_url": _link("me"),
+            "edit_url": _link("companies:edit", company.slug),
             "contact_email": settings.KAG_CONTACT_EMAIL,
         },
     )

@@ -391,3 +391,11 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     # Streamed: the rows are written while the companies are read, 500 at a time.
     today = timezone.localdate().isoformat()
     return _csv_response(csv_io.export_rows(), f"kag-unternehmen-{today}.csv")
+
+
+def me_section(request: HttpRequest) -> tuple[str, dict] | None:
+    """Links to the staff tools on "Mein Bereich", for KAG staff only."""
+    if not (request.user.is_authenticated and request.user.is_staff):
+        return None
+    queue_count = Company.objects.filter(status=Company.Status.IN_REVIEW).count()
+    return "companies/staff/me_section.html", {"queue_count": queue_count}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from companies.models import Company, Membership
@@ -234,3 +235,52 @@ def test_the_staff_lists_need_a_fixed_number_of_queries(
     assert response.status_code == 200
     assert len(response.context["queue"]) == 50
     assert filtered.context["page"].number == 2
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("template", ["company_approved", "company_rejected"])
+def test_the_review_mails_render_in_both_languages(template, language):
+    from kag_portal.mail import render_mail
+
+    company = CompanyFactory.build(name="Feinwerk <Suhl> GmbH", slug="feinwerk-suhl")
+    context = {
+        "company": company,
+        "reason": "Die Anschrift fehlt.",
+        "company_url": "https://portal.example/companies/feinwerk-suhl/",
+        "edit_url": "https://portal.example/companies/feinwerk-suhl/edit/",
+        "contact_email": "wirtschaft@kag.example",
+        "recipient": UserFactory.build(display_name="Moritz Aschenbrenner"),
+        "site_url": "https://portal.example",
+    }
+
+    subject, text, html = render_mail(template=template, context=context, language=language)
+
+    assert "Feinwerk <Suhl> GmbH" in subject and "\n" not in subject
+    assert "Moritz Aschenbrenner" in text
+    assert "Feinwerk &lt;Suhl&gt; GmbH" in html
+    assert "https://portal.example/companies/feinwerk-suhl/" in text
+    if template == "company_rejected":
+        assert "Die Anschrift fehlt." in text and "Die Anschrift fehlt." in html
+        assert "/edit/" in text and "wirtschaft@kag.example" in html
+
+
+def test_the_rejection_mail_links_to_the_profile_form(staff_client):
+    company = in_review(slug="feinwerk-suhl")
+    MembershipFactory(company=company)
+
+    staff_client.post(f"/staff/companies/{company.pk}/reject/", {"reason": "Adresse fehlt."})
+
+    mail = OutboxMail.objects.get(template="company_rejected")
+    assert "/companies/feinwerk-suhl/edit/" in mail.body_text
+
+
+def test_staff_find_their_tools_on_my_area_and_members_do_not(staff_client):
+    in_review()
+    client = Client()
+    client.force_login(UserFactory())
+
+    staff_page = staff_client.get("/me/").content.decode()
+    member_page = client.get("/me/").content.decode()
+
+    assert 'href="/staff/companies/"' in staff_page
+    assert 'href="/staff/companies/"' not in member_page
