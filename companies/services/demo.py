@@ -96,7 +96,7 @@ DEMO_COMPANIES: list[DemoCompany] = [
       1955, "Spannzangen, Spannköpfe und Sonderspannmittel exakt nach Zeichnung – vom Einzelstück "
       "bis zur Serie.",
       ("Spannzangen", "Sonderspannmittel", "Spannköpfe", "Schleifen", "Drahterodieren"),
-      ("Härten", "Auszubildende", "Photovoltaik"),
+      ("Härten", "Kalibrierung", "Auszubildende", "Photovoltaik"),
       apprentices=6, certifications=("iso-9001",), international=True,
       owner="inhaberin@spannwerk-demo.de", street="Werkstraße 12",
       description=SPANNWERK_DESCRIPTION),
@@ -170,7 +170,7 @@ DEMO_COMPANIES: list[DemoCompany] = [
       "Feinmechanische Baugruppen für Messsysteme, Laborgeräte und Medizintechnik – seit über "
       "140 Jahren aus Suhl.",
       ("Feinmechanik", "Baugruppenmontage", "Gewindespindeln", "Kalibrierung"),
-      ("Spannzangen", "Härten", "Fachkräfte"),
+      ("Spannzangen", "Sonderspannmittel", "Härten", "Fachkräfte"),
       apprentices=4, certifications=("iso-9001", "iso-13485"), international=True,
       owner="leitung@feinwerk-demo.de", street="Uhrmacherweg 4",
       description=FEINWERK_DESCRIPTION),

@@ -88,8 +88,11 @@ def test_the_clamping_tool_maker_is_the_fine_mechanics_firms_best_partner(seeded
     result = fit(profile(feinwerk), profile(spannwerk))
     ranked = best_partners(profile(feinwerk), [profile(c) for c in companies], limit=3)
 
-    assert "spannzang" in result.they_can_help_with
+    # Both ways: collets for the one, calibration for the other; clearly ahead of the rest.
+    assert {"spannzang", "sonderspannmittel"} <= set(result.they_can_help_with)
+    assert "kalibrierung" in result.we_can_help_with
     assert ranked[0][0].id == spannwerk.pk
+    assert ranked[0][1].value > ranked[1][1].value
     assert spannwerk.founded_year == 1955 and spannwerk.apprenticeship_places == 6
     assert feinwerk.founded_year <= 1885
     offers = {tag.name for tag in spannwerk.offers.all()}
