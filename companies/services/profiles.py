@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -164,17 +164,8 @@ def withdraw_consent(*, company: Company, user) -> Company:
 
 
 def _review_url(company: Company) -> str:
-    """Where the KAG team reviews the profile: the staff queue, else the admin."""
-    for name, args in (
-        ("staff_companies:review", [company.pk]),
-        ("staff_companies:review_queue", []),
-        ("admin:companies_company_change", [company.pk]),
-    ):
-        try:
-            return absolute_url(reverse(name, args=args))
-        except NoReverseMatch:
-            continue
-    return absolute_url("/staff/companies/")
+    """Where the KAG team reviews the profile (their staff tools)."""
+    return absolute_url(reverse("staff_companies:company_detail", args=[company.pk]))
 
 
 @transaction.atomic

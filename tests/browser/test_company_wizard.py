@@ -176,3 +176,44 @@ def test_the_profile_pages_fit_a_phone_and_pass_axe(page, towns, site_pages):
         assert_accessible(page)
         assert fits_the_width(page), path
     screenshot(page, "me-delete-with-company-phone")
+
+
+def test_a_person_asks_to_join_and_the_owner_approves_in_the_portal(
+    page, browser, towns, site_pages
+):
+    owner = UserFactory(email="ines@spannwerk-suhl.example")
+    company = CompanyFactory(published=True, name="Spannwerk Suhl GmbH", slug="spannwerk")
+    Membership.objects.create(company=company, user=owner, role=Membership.Role.OWNER)
+    moritz = UserFactory(email="moritz@spannwerk-suhl.example", display_name="Moritz Kühn")
+
+    page.goto("/accounts/login/")
+    log_in(page, moritz.email)
+    expect(page).to_have_url(re.compile(r"/me/$"))
+    page.goto("/companies/join/")
+    page.locator("input[name='q']").fill("spannwerk")
+    page.locator("main form button[type='submit']").click()
+    expect(page.locator("main a[href='/companies/spannwerk/join/']")).to_be_visible()
+    assert_accessible(page)
+    page.locator("main a[href='/companies/spannwerk/join/']").click()
+    assert_accessible(page)
+    page.locator("textarea[name='message']").fill("Ich bin der neue Einkäufer.")
+    page.locator("main form button[type='submit']").click()
+    expect(page.locator(".messages [role='status']")).to_be_visible()
+    assert_accessible(page)
+    assert OutboxMail.objects.filter(template="membership_join_request", to_email=owner.email)
+
+    other = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 844})
+    try:
+        ines = other.new_page()
+        ines.goto(page.url.split("/companies/")[0] + "/accounts/login/")
+        log_in(ines, owner.email)
+        ines.goto(page.url.split("/companies/")[0] + "/companies/spannwerk/members/")
+        expect(ines.locator("main")).to_contain_text("Ich bin der neue Einkäufer.")
+        assert_accessible(ines)
+        screenshot(ines, "company-members-with-request-phone")
+        ines.locator("main button[name='decision'][value='approve']").click()
+        expect(ines.locator("main")).to_contain_text("Moritz Kühn")
+        assert_accessible(ines)
+    finally:
+        other.close()
+    assert Membership.objects.get(company=company, user=moritz).role == Membership.Role.EDITOR

@@ -313,6 +313,7 @@ def test_submitting_sends_the_profile_to_the_kag_team(client):
     assert mail.template == "company_submitted"
     assert "Spannwerk GmbH" in mail.subject
     assert owner.email in mail.body_text
+    assert f"/staff/companies/{company.pk}/" in mail.body_text
 
 
 def test_submitting_twice_mails_the_team_once(client):
