@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from ..models import Company, Membership, Tag
@@ -124,21 +125,24 @@ def suggest_tags(text: str, *, limit: int = MAX_SUGGESTIONS) -> list[Tag]:
     if len(key) < 2:
         return []
 
-    def used_by_public(relation: str) -> Count:
-        return Count(
-            relation,
-            filter=Q(
-                **{
-                    f"{relation}__status": Company.Status.PUBLISHED,
-                    f"{relation}__public_consent_at__isnull": False,
-                }
-            ),
-            distinct=True,
+    def public_uses(through) -> Coalesce:
+        # A counting subquery per tag: joining both relations at once would multiply the rows.
+        uses = (
+            through.objects.filter(
+                tag=OuterRef("pk"),
+                company__status=Company.Status.PUBLISHED,
+                company__public_consent_at__isnull=False,
+            )
+            .order_by()
+            .values("tag")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
+        return Coalesce(Subquery(uses, output_field=IntegerField()), 0)
 
     return list(
         Tag.objects.filter(key__startswith=key)
-        .annotate(offered=used_by_public("offered_by"), needed=used_by_public("needed_by"))
-        .filter(Q(offered__gt=0) | Q(needed__gt=0))
-        .order_by("-offered", "-needed", "name")[:limit]
+        .annotate(uses=public_uses(Company.offers.through) + public_uses(Company.needs.through))
+        .filter(uses__gt=0)
+        .order_by("-uses", "name")[:limit]
     )

@@ -3,16 +3,20 @@
 PostgreSQL: German full-text search over the stored, GIN-indexed `search_vector` column that
 migration 0004 generates from `search_document` (a vector computed per query is ~40× slower, see
 shared/STYLE.md). SQLite has no tsvector: there every word of the query must occur in
-`search_document`, compared by its tag key (companies.tags.normalize_tag), so "Spannzangen" finds
-"Spannzange" and "Fraesen" finds "Fräsen" on both databases.
+`search_document`, compared by its tag key (companies.tags.normalize_tag).
+
+Both rely on a last line of the document with every word folded ("Fräsen" -> "fraesen",
+"Spann-Zange" -> "spannzange"): so "Fraesen" finds "Fräsen" on both databases, and the SQLite
+search finds a word's key ("spannzang") inside it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, FloatField, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from ..models import Company
@@ -21,8 +25,21 @@ from ..tags import normalize_tag
 # Long enough for any sensible search; longer input is cut, not rejected.
 MAX_QUERY_LENGTH = 100
 _WORDS = re.compile(r"[\w-]+")
-# The words of a search document, for the folded line (hyphenated compounds stay one word).
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+# Hyphens inside a word: "Spann-Zange" is searched as "SpannZange" (a leading "-" excludes).
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _MIN_KEY_LENGTH = 2
+
+
+def fold(word: str) -> str:
+    """A word as companies.tags.normalize_tag spells it, but with its ending: "Fräsen" ->
+    "fraesen". The key ("fraes") is always a prefix of it."""
+    folded = unicodedata.normalize("NFKC", word).lower().translate(_UMLAUTS)
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
+    )
+    return _NOT_ALNUM.sub("", folded)
 
 
 def refresh_search_document(company: Company) -> None:
@@ -40,13 +57,10 @@ def refresh_search_document(company: Company) -> None:
         " ".join(needs),
     ]
     text = "\n".join(part for part in parts if part)
-    # A last line with every word folded to its tag key ("Spannzangen" -> "spannzang", "Fräsen"
-    # -> "fraes") and the tags' whole keys ("Spann-Zange" -> "spannzang"): the SQLite search
-    # compares keys, and PostgreSQL finds a tag under its folded spelling too.
+    # The folded line (see the module's docstring): each word, and each tag as one word.
     keys = dict.fromkeys(
         key
-        for key in [normalize_tag(word) for word in _WORDS.findall(text)]
-        + [normalize_tag(label) for label in offers + needs]
+        for key in [fold(word) for word in _WORDS.findall(text)] + [fold(t) for t in offers + needs]
         if len(key) >= _MIN_KEY_LENGTH
     )
     document = f"{text}\n{' '.join(keys)}" if keys else text
@@ -76,21 +90,15 @@ def search_companies(companies: QuerySet[Company], query: str) -> QuerySet[Compa
 
 def _search_postgresql(companies: QuerySet[Company], query: str) -> QuerySet[Company]:
     # websearch_to_tsquery never raises on user input ("quotes", -minus and OR work as on the web).
+    # The SQL text is constant; the user's words travel as a parameter.
+    query = _INNER_HYPHEN.sub("", query)
     tsquery = "websearch_to_tsquery('german', %s)"
     column = f"{Company._meta.db_table}.search_vector"
-    # The SQL text is constant; the user's words travel as a parameter.
     matches = RawSQL(f"{column} @@ {tsquery}", [query], output_field=BooleanField())  # noqa: S611
     rank = RawSQL(f"ts_rank({column}, {tsquery})", [query], output_field=FloatField())  # noqa: S611
-    # A search that is exactly one tag in another spelling ("Fraesen" for "Fräsen", which the
-    # German stemmer keeps apart) finds the companies offering or seeking that tag.
-    whole_key = normalize_tag(query)
-    tag_match = Exists(
-        Company.offers.through.objects.filter(company=OuterRef("pk"), tag__key=whole_key)
-    ) | Exists(Company.needs.through.objects.filter(company=OuterRef("pk"), tag__key=whole_key))
+    # A plain condition on the indexed column (no OR with other tables), so the GIN index serves it.
     return (
-        companies.annotate(search_rank=rank)
-        .filter(Q(matches) | tag_match)
-        .order_by("-search_rank", "name", "pk")
+        companies.annotate(search_rank=rank).filter(matches).order_by("-search_rank", "name", "pk")
     )
 
 

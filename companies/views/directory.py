@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -19,9 +20,11 @@ from ..services.directory import (
     tag_by_key,
 )
 from ..services.matching import Direction, best_partners_for
+from ..tags import normalize_tag
 
 PARTNERS_ON_PAGE = 6
 PARTNERS_ON_ME = 5
+SUGGEST_CACHE_SECONDS = 300
 
 
 def _without_empty_fields(request: HttpRequest) -> str | None:
@@ -124,14 +127,21 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_control(public=True, max_age=300)
+@cache_control(public=True, max_age=SUGGEST_CACHE_SECONDS)
 def tag_suggest(request: HttpRequest) -> JsonResponse:
     """Existing tags for a typed beginning: {"tags": [{"name": "Spannzange", "key": "spannzang"}]}.
 
     The same for everyone (only tags of public companies), so browsers and proxies may cache it.
     """
-    tags = suggest_tags(request.GET.get("q", "")[:60])
-    return JsonResponse({"tags": [{"name": tag.name, "key": tag.key} for tag in tags]})
+    text = request.GET.get("q", "")[:60]
+    key = normalize_tag(text)
+    # The same answer for everyone, and a few minutes old is fine: keep it in the cache too.
+    tags = cache.get_or_set(
+        f"companies:tag-suggest:{key}",
+        lambda: [{"name": tag.name, "key": tag.key} for tag in suggest_tags(text)],
+        SUGGEST_CACHE_SECONDS,
+    )
+    return JsonResponse({"tags": tags})
 
 
 def me_section(request: HttpRequest) -> tuple[str, dict] | None:

@@ -73,11 +73,13 @@ def test_the_answer_may_be_cached_by_the_browser(client):
     assert "max-age=300" in response["Cache-Control"]
 
 
-def test_suggestions_cost_one_query(client, django_assert_num_queries):
+def test_suggestions_cost_one_query_and_then_come_from_the_cache(client, django_assert_num_queries):
     listed(offers=["Spannzange"])
 
     with django_assert_num_queries(1):
         client.get("/companies/tags/suggest/?q=spann")
+    with django_assert_num_queries(0):
+        assert suggest(client, "Spann") == ["Spannzange"]
 
 
 def test_the_directory_tag_filters_get_suggestions_from_the_same_endpoint(client):
