@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -11,22 +12,41 @@ from ..services.directory import DirectoryFilters
 from ..services.search import MAX_QUERY_LENGTH
 from ..tags import normalize_tag
 
+# Towns, industries and certifications change seldom; every directory view needs them all.
+CHOICES_CACHE_KEY = "companies:directory-choices"
+CHOICES_CACHE_SECONDS = 300
 
-def _industry_choices(language: str) -> list:
+
+def _choice_rows() -> dict[str, list[tuple]]:
+    """Plain rows (no translated text) for the filter choices, cached for a few minutes."""
+
+    def load() -> dict[str, list[tuple]]:
+        return {
+            "towns": list(Town.objects.values_list("slug", "name")),
+            "industries": list(
+                Industry.objects.order_by("code").values_list(
+                    "code", "section__code", "name_de", "name_en"
+                )
+            ),
+            "certifications": list(Certification.objects.values_list("code", "name")),
+        }
+
+    return cache.get_or_set(CHOICES_CACHE_KEY, load, CHOICES_CACHE_SECONDS)
+
+
+def _industry_choices(rows: list[tuple], language: str) -> list:
     """Sections as groups; choosing a section takes in all its divisions."""
-    industries = list(Industry.objects.select_related("section").order_by("code"))
     groups: dict[str, list[tuple[str, str]]] = {}
     labels: dict[str, str] = {}
-    for industry in industries:
-        if industry.section_id is None:
-            labels[industry.code] = f"{industry.code} {industry.name_for(language)}"
-            groups.setdefault(industry.code, []).insert(
-                0, (industry.code, _("%(section)s – all") % {"section": labels[industry.code]})
+    for code, section, name_de, name_en in rows:
+        name = name_en if language == "en" else name_de
+        if section is None:
+            labels[code] = f"{code} {name}"
+            groups.setdefault(code, []).insert(
+                0, (code, _("%(section)s – all") % {"section": labels[code]})
             )
         else:
-            groups.setdefault(industry.section.code, []).append(
-                (industry.code, f"{industry.code} {industry.name_for(language)}")
-            )
+            groups.setdefault(section, []).append((code, f"{code} {name}"))
     choices: list = [("", _("All industries"))]
     for code in sorted(groups):
         choices.append((labels.get(code, code), groups[code]))
@@ -59,12 +79,14 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].choices = [("", _("All towns"))] + [
-            (town.slug, town.name) for town in Town.objects.only("slug", "name")
-        ]
-        self.fields["industry"].choices = _industry_choices(get_language() or "de")
-        self.fields["certification"].choices = [("", _("Any certification"))] + [
-            (cert.code, cert.name) for cert in Certification.objects.only("code", "name")
+        rows = _choice_rows()
+        self.fields["town"].choices = [("", _("All towns")), *rows["towns"]]
+        self.fields["industry"].choices = _industry_choices(
+            rows["industries"], get_language() or "de"
+        )
+        self.fields["certification"].choices = [
+            ("", _("Any certification")),
+            *rows["certifications"],
         ]
         for name, field in self.fields.items():
             if name != "q":

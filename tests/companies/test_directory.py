@@ -257,9 +257,10 @@ def five_hundred_companies():
     return companies
 
 
-# Filter choices (towns, industries, certifications) 3, the two filter tags 2, count, page, offers,
-# needs.
-QUERY_BUDGET = 9
+# Count, page, offers, needs; the two filter tags' names 2. The filter choices (towns,
+# industries, certifications: 3 more) come from the cache, but for the first view every 5 minutes.
+QUERY_BUDGET = 6
+COLD_CACHE = 3
 
 
 @pytest.mark.parametrize(
@@ -274,6 +275,8 @@ QUERY_BUDGET = 9
 def test_the_directory_needs_a_fixed_number_of_queries_for_500_companies(
     client, five_hundred_companies, django_assert_max_num_queries, path
 ):
+    with django_assert_max_num_queries(QUERY_BUDGET + COLD_CACHE):
+        response = client.get(path)
     with django_assert_max_num_queries(QUERY_BUDGET):
         response = client.get(path)
 
@@ -285,6 +288,7 @@ def test_a_logged_in_visitor_costs_only_the_session_and_user_on_top(
     client, five_hundred_companies, django_assert_max_num_queries
 ):
     client.force_login(UserFactory(preferred_language="en"))
+    client.get("/companies/")
 
     with django_assert_max_num_queries(QUERY_BUDGET + 2):
         response = client.get("/companies/?q=Firma&page=3")
