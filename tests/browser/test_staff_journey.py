@@ -177,7 +177,13 @@ def test_staff_rejects_with_a_reason_and_merges_two_tags(page, site_pages, towns
     MembershipFactory(company=waiting)
     other = CompanyFactory(published=True, offers=["Glasbearbeitung", "Härterei"])
 
+    # "Mein Bereich" leads the team to its tools.
     log_in(page, staff)
+    page.goto("/me/")
+    expect(page.locator("main a[href='/staff/companies/']")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "staff-me-phone")
+    page.locator("main a[href='/staff/companies/']").click()
     page.locator(f"a[href='/staff/companies/{waiting.pk}/reject/']").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Härterei Lautertal GmbH")
     page.locator("main button[type='submit']").click()  # no reason given
