@@ -19,7 +19,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.template import TemplateDoesNotExist
+from django.template import Context, TemplateDoesNotExist, engines
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -60,11 +60,17 @@ def unsubscribe(*, email: str, topic: str) -> None:
     MailOptOut.objects.get_or_create(email=email.lower(), topic=topic)
 
 
+def _render_plain_text(name: str, context: dict) -> str:
+    """Subjects and text bodies are not HTML: "Müller & Söhne" must not arrive as "&amp;"."""
+    template = engines["django"].engine.get_template(name)
+    return template.render(Context(context, autoescape=False))
+
+
 def render_mail(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
     """Render templates/emails/<template>.subject.txt, .txt and (optional) .html in a language."""
     with translation.override(language):
-        subject = render_to_string(f"emails/{template}.subject.txt", context)
-        body_text = render_to_string(f"emails/{template}.txt", context)
+        subject = _render_plain_text(f"emails/{template}.subject.txt", context)
+        body_text = _render_plain_text(f"emails/{template}.txt", context)
         try:
             body_html = render_to_string(f"emails/{template}.html", context)
         except TemplateDoesNotExist:

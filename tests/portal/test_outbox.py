@@ -322,3 +322,16 @@ def test_the_periodic_runner_of_make_run_starts_in_a_fresh_process(tmp_path):
             timeout=120,
         )
         assert result.returncode == 0, result.stderr
+
+
+def test_subject_and_text_are_not_html_escaped_but_the_html_part_is():
+    row = mail.queue_mail(
+        to_email="info@mueller.example",
+        template="test_notice",
+        context={"name": "Müller & Söhne <GmbH>"},
+        idempotency_key="escape:1",
+    )
+
+    assert row.subject.endswith("Müller & Söhne <GmbH>")
+    assert "Hallo Müller & Söhne <GmbH>" in row.body_text
+    assert "Müller &amp; Söhne &lt;GmbH&gt;" in row.body_html
