@@ -132,3 +132,19 @@ def test_partners_on_a_page_are_public_companies_only(client, world):
     html = client.get(seeker.get_absolute_url()).content.decode()
 
     assert hidden.name not in html
+
+
+def test_staff_get_a_link_to_the_staff_tools_and_members_to_their_profile_forms(client, world):
+    company = company_in("in_review", world["member"])
+
+    client.force_login(world["staff"])
+    staff_html = client.get(f"/companies/{company.slug}/").content.decode()
+    client.force_login(world["member"])
+    member_html = client.get(f"/companies/{company.slug}/").content.decode()
+    client.force_login(world["other_member"])
+    other_html = client.get(listed(name="Öffentlich").get_absolute_url()).content.decode()
+
+    assert f'href="/staff/companies/{company.pk}/"' in staff_html
+    assert f'href="/companies/{company.slug}/edit/"' in member_html
+    assert "/staff/companies/" not in member_html
+    assert "/edit/" not in other_html
