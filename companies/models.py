@@ -185,6 +185,13 @@ class Company(models.Model):
         indexes = [
             # The public directory: published companies by town, by name.
             models.Index(fields=["status", "town", "name"], name="company_directory"),
+            # The directory without a search or filter: public companies by name, 20 a page
+            # (an index scan with LIMIT instead of sorting every company; and the COUNT).
+            models.Index(
+                fields=["name", "id"],
+                condition=Q(status="published", public_consent_at__isnull=False),
+                name="company_public_by_name",
+            ),
         ]
 
     def __str__(self) -> str:
