@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -23,10 +24,19 @@ def _choice_rows() -> dict[str, list[tuple]]:
     def load() -> dict[str, list[tuple]]:
         return {
             "towns": list(Town.objects.values_list("slug", "name")),
+            # Every section, but only the divisions some public company is in: a shorter list
+            # on a phone, and no choice that can only find nothing.
             "industries": list(
-                Industry.objects.order_by("code").values_list(
-                    "code", "section__code", "name_de", "name_en"
+                Industry.objects.filter(
+                    Q(section__isnull=True)
+                    | Q(
+                        companies__status=Company.Status.PUBLISHED,
+                        companies__public_consent_at__isnull=False,
+                    )
                 )
+                .distinct()
+                .order_by("code")
+                .values_list("code", "section__code", "name_de", "name_en")
             ),
             "certifications": list(Certification.objects.values_list("code", "name")),
         }

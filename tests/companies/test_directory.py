@@ -72,6 +72,18 @@ def test_a_division_shows_only_that_division(client):
     assert names(response) == ["Maschinenbau Suhl"]
 
 
+def test_the_industry_filter_offers_every_section_but_only_divisions_in_use(client):
+    listed(name="Maschinenbau Suhl", industry=division("28"))
+    CompanyFactory(name="Entwurf", industry=division("25"))
+
+    choices = client.get("/companies/").context["form"].fields["industry"].choices
+    codes = [code for _group, options in choices[1:] for code, _label in options]
+
+    assert "28" in codes
+    assert "25" not in codes  # only a draft is in it
+    assert {"A", "C", "F", "U"} <= set(codes)
+
+
 def test_filtering_by_an_offer_tag_key(client):
     listed(name="Spannwerk", offers=["Spannzange"], needs=["Härten"])
     listed(name="Härterei", offers=["Härten"], needs=["Spannzange"])
