@@ -302,6 +302,8 @@ if not PRODUCTION:
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Django serves /media/ itself unless a reverse proxy does it (then SERVE_MEDIA=false).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

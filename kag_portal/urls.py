@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
+from django.views.static import serve
 
 from . import views
 
@@ -32,7 +33,15 @@ urlpatterns = [
     path("<slug:slug>/", views.site_page, name="site_page"),
 ]
 
-if settings.DEBUG:
-    # Uploaded files (company logos) in development only. In production the reverse proxy serves
-    # MEDIA_ROOT under /media/ (WhiteNoise serves static files only, never uploads).
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # Uploads (company logos, re-encoded by companies.services.logos, so no user bytes are served
+    # as they came). WhiteNoise serves static files only; a proxy may take this over
+    # (SERVE_MEDIA=false).
+    urlpatterns += [
+        re_path(
+            r"^media/(?P<path>.*)$",
+            cache_control(max_age=86400, public=True)(serve),
+            {"document_root": settings.MEDIA_ROOT},
+            name="media",
+        )
+    ]

@@ -182,6 +182,7 @@ MATRIX: dict[str, Row] = {
     "unsubscribe": everyone(200, unsubscribe_path),
     "report_barrier": everyone(405, "/barrierefreiheit/melden/"),  # POST only
     "site_page": everyone(200, "/impressum/"),
+    "media": everyone(404, "/media/logos/gibt-es-nicht.webp"),
     # companies
     "companies:directory": everyone(200, "/companies/?q=Spannwerk&town=suhl"),
     "companies:tag_suggest": everyone(200, "/companies/tags/suggest/?q=spann"),

@@ -93,6 +93,17 @@ def test_a_small_png_jpeg_or_webp_is_stored_as_webp(client, company, owner, fmt)
     assert company.logo.name.endswith(".webp")
 
 
+def test_the_stored_logo_is_served_under_media(client, company, owner):
+    upload(client, image_file(fmt="PNG", name="logo.png"))
+    company.refresh_from_db()
+
+    response = client.get(company.logo.url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_a_big_image_is_reduced_to_fit_400_by_400(client, company, owner):
     upload(client, image_file(size=(1600, 800), fmt="JPEG", name="foto.jpg"))
 
