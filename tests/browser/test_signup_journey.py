@@ -24,7 +24,14 @@ def test_a_new_person_signs_up_confirms_logs_in_switches_language_and_logs_out(p
     expect(page.get_by_role("button", name="Deutsch")).to_have_attribute("aria-current", "true")
     expect(page.locator("a.skip-link")).to_have_text("Zum Inhalt springen")
     expect(page.locator("header .nav-link")).to_have_text(
-        ["Unternehmen", "Veranstaltungen", "Erfolgsgeschichten", "Anmelden", "Registrieren"]
+        [
+            "Unternehmen",
+            "Anfragen",
+            "Veranstaltungen",
+            "Erfolgsgeschichten",
+            "Anmelden",
+            "Registrieren",
+        ]
     )
     expect(page.locator("main a[href='/accounts/signup/']")).to_have_text(
         "Unternehmen registrieren"
