@@ -4,8 +4,6 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.decorators.cache import cache_control
-from django.views.static import serve
 
 from . import views
 
@@ -38,10 +36,5 @@ if settings.SERVE_MEDIA:
     # as they came). WhiteNoise serves static files only; a proxy may take this over
     # (SERVE_MEDIA=false).
     urlpatterns += [
-        re_path(
-            r"^media/(?P<path>.*)$",
-            cache_control(max_age=86400, public=True)(serve),
-            {"document_root": settings.MEDIA_ROOT},
-            name="media",
-        )
+        re_path(r"^media/(?P<path>.*)$", views.media, name="media"),
     ]

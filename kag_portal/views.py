@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django.views.static import serve
 
 from . import mail, me_sections, personal_data
 from .forms import BarrierReportForm, DeleteAccountForm, ProfileForm
@@ -185,6 +186,12 @@ def unsubscribe(request, token: str):
             "action": reverse("unsubscribe", args=[token]),
         },
     )
+
+
+@cache_control(max_age=86400, public=True)
+def media(request, path: str):
+    """An uploaded file from MEDIA_ROOT (read per request, so tests and deployments may move it)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @never_cache
