@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from companies.models import Company, Tag
 from companies.services import csv_io
@@ -30,6 +31,14 @@ ROWS = [
         "Behälterglas für Getränke", "23", "250+", "Behälterglas", "Energieberatung",
     ],
 ]  # fmt: skip
+
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    # The row messages are checked by their English wording; German is the portal's default.
+    with translation.override("en"):
+        yield
 
 
 def csv_file(
@@ -320,7 +329,7 @@ def test_nothing_is_saved_when_a_row_became_invalid_after_the_preview(staff_clie
     response = staff_client.post("/staff/companies/import/commit/", {"digest": digest})
 
     assert response.status_code == 409
-    assert "exists already" in response.content.decode()
+    assert "gibt es bereits" in response.content.decode()  # German, the default language
     assert not Company.objects.filter(name="Erste Firma GmbH").exists()
     assert Company.objects.count() == 1
 

@@ -214,7 +214,7 @@ def test_a_text_file_renamed_png_is_refused(client, company, owner, media):
 
     error = form_error(upload(client, fake))
 
-    assert "PNG, JPEG" in error
+    assert "kein PNG-, JPEG- oder WebP-Bild" in error
     company.refresh_from_db()
     assert not company.logo
     assert not any(media.rglob("*.*"))
@@ -236,7 +236,7 @@ def test_an_svg_is_refused_with_a_clear_message(client, company, owner):
 def test_a_gif_is_refused(client, company, owner):
     error = form_error(upload(client, image_file(fmt="GIF", mode="P", color=1, name="a.gif")))
 
-    assert "PNG, JPEG" in error
+    assert "kein PNG-, JPEG- oder WebP-Bild" in error
 
 
 def test_a_file_over_two_megabytes_is_refused(client, company, owner):
