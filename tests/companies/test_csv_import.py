@@ -33,7 +33,6 @@ ROWS = [
 ]  # fmt: skip
 
 
-
 @pytest.fixture(autouse=True)
 def _messages_in_english():
     # The row messages are checked by their English wording; German is the portal's default.

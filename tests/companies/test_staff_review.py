@@ -76,7 +76,7 @@ def test_a_company_without_consent_cannot_be_approved(staff_client):
 
     company.refresh_from_db()
     assert company.status == Company.Status.IN_REVIEW
-    assert "kann daher nicht veröffentlicht werden" in response.content.decode()
+    assert "Deshalb kann es nicht veröffentlicht" in response.content.decode()
     assert not OutboxMail.objects.exists()
 
 
