@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,7 +50,7 @@ class Industry(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name_de}"
+        return f"{self.code} {self.name_for(get_language() or 'de')}"
 
     def name_for(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_de

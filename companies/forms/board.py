@@ -140,9 +140,21 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args, answering: list[Company], **kwargs):
         super().__init__(*args, **kwargs)
+        self.answering = answering
         self.fields["helped_by"].queryset = Company.objects.filter(
             pk__in=[c.pk for c in answering]
         ).select_related("town")
+        # Nothing preselected: closing with a helper is what records the cooperation, so the
+        # requester chooses on purpose, "nobody" included.
+        self.initial.setdefault("helped_by", "-")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.answering and "helped_by" not in self.data:
+            self.add_error(
+                "helped_by", _("Please choose who helped – or “Nobody from the portal”.")
+            )
+        return cleaned
 
 
 class BoardFilterForm(forms.Form):

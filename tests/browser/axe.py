@@ -29,7 +29,22 @@ def describe(found: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def settle(page) -> None:
+    """Wait until CSS transitions have ended, so axe does not judge a colour half-way through a
+    hover or focus transition. (Not wait_for_function: it evaluates a string, which the strict
+    CSP refuses.) A transition that another replaces is cancelled: look again until none runs."""
+    for _attempt in range(20):
+        running = page.evaluate(
+            "Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))"
+            ".then((done) => done.length)"
+        )
+        if not running:
+            return
+    raise AssertionError(f"animations still running on {page.url}")
+
+
 def assert_accessible(page) -> None:
     """Fail with a readable list when axe finds WCAG 2.1 A/AA violations on the current page."""
+    settle(page)
     found = violations(page)
     assert not found, f"axe found {len(found)} problem(s) on {page.url}:\n{describe(found)}"

@@ -69,21 +69,6 @@ def open_page(browser, live_server) -> Iterator:
     assert not csp_violations, "\n".join(csp_violations)
 
 
-def settle(page: Page) -> None:
-    """Wait until CSS transitions have ended: axe caught a button mid-way between its colours
-    (3.06:1 for a moment) after a click left the pointer hovering over it."""
-    # Not wait_for_function: it evaluates a string, which the strict CSP refuses. A transition
-    # that another replaces is cancelled: its `finished` rejects, so look again until none runs.
-    for _attempt in range(20):
-        running = page.evaluate(
-            "Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))"
-            ".then((done) => done.length)"
-        )
-        if not running:
-            return
-    raise AssertionError(f"animations still running on {page.url}")
-
-
 def log_in(page: Page, email: str, password: str, next_path: str) -> None:
     page.goto(f"/accounts/login/?next={next_path}")
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -288,7 +273,6 @@ def test_a_firm_signs_up_is_approved_found_and_answers_another_firms_request(
     expect(town).to_be_hidden()
     anna_page.locator("button.filter-toggle").click()
     expect(town).to_be_visible()
-    settle(anna_page)
     assert_accessible(anna_page)
     town.select_option("zella-mehlis")
     anna_page.locator("#directory-filters button[type='submit']").click()

@@ -723,6 +723,20 @@ def test_the_requester_closes_the_request_without_naming_a_helper(client, answer
     assert not answered.cooperations.exists()
 
 
+def test_closing_an_answered_request_asks_who_helped_instead_of_assuming_nobody(
+    client, answered, anna
+):
+    client.force_login(anna)
+
+    page = client.get(f"/requests/{answered.pk}/").content.decode()
+    response = client.post(f"/requests/{answered.pk}/close/", {})
+
+    answered.refresh_from_db()
+    assert 'value="" checked' not in page.replace("\n", " ")
+    assert response.status_code == 400
+    assert answered.status == HelpRequest.Status.OPEN
+
+
 def test_the_requester_closes_the_request_naming_who_helped(client, answered, anna, spannwerk):
     client.force_login(anna)
 
