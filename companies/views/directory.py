@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from ..forms.directory import DirectoryFilterForm
 from ..models import Company
+from ..services.board import matching_open_requests
 from ..services.directory import (
     PAGE_SIZE,
     companies_of,
@@ -24,6 +25,7 @@ from ..tags import normalize_tag
 
 PARTNERS_ON_PAGE = 6
 PARTNERS_ON_ME = 5
+REQUESTS_ON_ME = 3
 SUGGEST_CACHE_SECONDS = 300
 
 
@@ -154,9 +156,18 @@ def me_section(request: HttpRequest) -> tuple[str, dict] | None:
     for membership in memberships:
         company = membership.company
         partners = []
+        open_requests = []
         if company.is_public:
             partners = best_partners_for(company, PARTNERS_ON_ME)
-        entries.append({"membership": membership, "company": company, "partners": partners})
+            open_requests = matching_open_requests(company, REQUESTS_ON_ME)
+        entries.append(
+            {
+                "membership": membership,
+                "company": company,
+                "partners": partners,
+                "open_requests": open_requests,
+            }
+        )
     return "companies/me_section.html", {
         "entries": entries,
         "statuses": Company.Status,

@@ -206,3 +206,30 @@ def test_my_area_needs_a_fixed_number_of_queries_per_company(
         response = client.get("/me/")
 
     assert response.status_code == 200
+
+
+def test_my_area_shows_open_requests_my_company_could_help_with(client, owner, founding_story):
+    from companies.models import HelpRequest
+    from companies.services.tags import get_or_create_tags
+
+    request = HelpRequest.objects.create(
+        company=founding_story["spannwerk"],
+        title="Wir suchen eine Kalibrierung für Messmittel",
+        description="Zehn Messschieber, jährlich.",
+    )
+    request.tags.set(get_or_create_tags(["Kalibrieren"]))
+    closed = HelpRequest.objects.create(
+        company=founding_story["spannwerk"],
+        title="Schon erledigt",
+        description="…",
+        status=HelpRequest.Status.CLOSED,
+    )
+    closed.tags.set(get_or_create_tags(["Kalibrieren"]))
+    client.force_login(owner)
+
+    html = client.get("/me/").content.decode()
+
+    assert "Requests you could help with" in html
+    assert "Wir suchen eine Kalibrierung für Messmittel" in html
+    assert "asks for Kalibrieren, which you offer" in html
+    assert "Schon erledigt" not in html
