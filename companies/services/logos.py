@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -38,7 +39,8 @@ def process_logo(upload) -> bytes:
     if upload.size is not None and upload.size > MAX_BYTES:
         raise ValidationError(
             _("The file is too large (%(size)s MB). A logo may have at most 2 MB.")
-            % {"size": f"{upload.size / 1024 / 1024:.1f}"},
+            # localize: "2,3 MB" in German, "2.3 MB" in English.
+            % {"size": localize(round(upload.size / 1024 / 1024, 1))},
             code="too_large",
         )
     not_an_image = ValidationError(

@@ -244,7 +244,8 @@ def test_a_file_over_two_megabytes_is_refused(client, company, owner):
 
     error = form_error(upload(client, big))
 
-    assert "2 MB" in error
+    assert "(2,0 MB)" in error  # the size with a German decimal comma
+    assert "höchstens 2 MB" in error
     company.refresh_from_db()
     assert not company.logo
 
