@@ -1,1 +1,251 @@
-# The events issue adds Event, Registration and friends here.
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company, Town
+
+
+class Event(models.Model):
+    """A network evening, breakfast, company visit, the company run … at one place and time."""
+
+    class Format(models.TextChoices):
+        NETWORK_EVENING = "network_evening", _("Network evening")
+        BREAKFAST = "breakfast", _("Entrepreneur breakfast")
+        COMPANY_VISIT = "company_visit", _("Company visit")
+        COMPANY_RUN = "company_run", _("Company run")
+        OTHER = "other", _("Other")
+
+    class Audience(models.TextChoices):
+        MEMBERS = "members", _("all members")
+        INVITED = "invited", _("invited only")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        CANCELLED = "cancelled", _("cancelled")
+        FINISHED = "finished", _("finished")
+
+    title = models.CharField(_("title"), max_length=200)
+    format = models.CharField(_("format"), max_length=20, choices=Format.choices)
+    description = models.TextField(
+        _("description"), blank=True, max_length=10000, help_text=_("Markdown is allowed.")
+    )
+    host_company = models.ForeignKey(
+        Company,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_events",
+        verbose_name=_("host company"),
+    )
+    venue_name = models.CharField(_("venue"), max_length=200)
+    venue_street = models.CharField(_("street and number"), max_length=200, blank=True)
+    venue_postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+    town = models.ForeignKey(Town, on_delete=models.PROTECT, verbose_name=_("town"))
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    registration_deadline = models.DateTimeField(_("registration until"))
+    capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
+    places_per_company = models.PositiveSmallIntegerField(
+        _("places per company"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: no limit."),
+    )
+    audience = models.CharField(
+        _("who may register"), max_length=10, choices=Audience.choices, default=Audience.MEMBERS
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The speed-dating block of a network evening; all empty when there is none.
+    speed_dating_starts_at = models.DateTimeField(_("speed dating starts"), null=True, blank=True)
+    speed_dating_rounds = models.PositiveSmallIntegerField(
+        _("rounds"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    speed_dating_round_minutes = models.PositiveSmallIntegerField(
+        _("minutes per round"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2), MaxValueValidator(30)],
+    )
+    speed_dating_change_minutes = models.PositiveSmallIntegerField(
+        _("minutes to change seats"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(15)],
+    )
+    speed_dating_table_size = models.PositiveSmallIntegerField(
+        _("people per table"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2), MaxValueValidator(4)],
+    )
+    # Calendar entries: a stable UID and a SEQUENCE raised on every change people must see.
+    calendar_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at"]
+        indexes = [
+            # The public calendar: published events by start.
+            models.Index(fields=["status", "starts_at"], name="event_calendar"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_deadline__lte=F("ends_at")),
+                name="event_deadline_before_end",
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="event_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(speed_dating_table_size__isnull=True)
+                | Q(speed_dating_table_size__gte=2, speed_dating_table_size__lte=4),
+                name="event_table_size_2_to_4",
+            ),
+            # A speed-dating block is complete or absent.
+            models.CheckConstraint(
+                condition=Q(
+                    speed_dating_starts_at__isnull=True,
+                    speed_dating_rounds__isnull=True,
+                    speed_dating_round_minutes__isnull=True,
+                    speed_dating_change_minutes__isnull=True,
+                    speed_dating_table_size__isnull=True,
+                )
+                | Q(
+                    speed_dating_starts_at__isnull=False,
+                    speed_dating_rounds__isnull=False,
+                    speed_dating_round_minutes__isnull=False,
+                    speed_dating_change_minutes__isnull=False,
+                    speed_dating_table_size__isnull=False,
+                ),
+                name="event_speed_dating_complete_or_absent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", args=[self.pk])
+
+    @property
+    def has_speed_dating(self) -> bool:
+        return self.speed_dating_starts_at is not None
+
+    def speed_dating_rounds_schedule(self) -> list[tuple[int, object, object]]:
+        """(round number from 1, start, end) of every speed-dating round."""
+        if not self.has_speed_dating:
+            return []
+        rounds = []
+        start = self.speed_dating_starts_at
+        length = timedelta(minutes=self.speed_dating_round_minutes)
+        change = timedelta(minutes=self.speed_dating_change_minutes)
+        for number in range(1, self.speed_dating_rounds + 1):
+            rounds.append((number, start, start + length))
+            start = start + length + change
+        return rounds
+
+
+class AgendaItem(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda_items")
+    starts_at = models.DateTimeField(_("time"))
+    title = models.CharField(_("what"), max_length=200)
+    description = models.CharField(_("details"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Registration(models.Model):
+    """A place at an event for one person of a company: confirmed, on the waitlist or cancelled.
+
+    Seats and waitlist order are decided under a row lock on the event (events.services), so
+    they stay exact when many people register or cancel at once.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITLISTED = "waitlisted", _("on the waitlist")
+        CANCELLED = "cancelled", _("cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="event_registrations"
+    )
+    # The attendee: a person with an account, or a colleague named by e-mail who claims the place.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("email address"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    wish_partners = models.ManyToManyField(
+        Company, blank=True, related_name="wished_by_registrations", verbose_name=_("wish partners")
+    )
+    topics = models.TextField(_("topics you would like to discuss"), blank=True, max_length=1000)
+    show_to_attendees = models.BooleanField(
+        _("show my name and company to the other attendees"), default=False
+    )
+    # Waitlist order: by the time the place was asked for, then id.
+    requested_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            # One active registration per person and per address; cancelled ones may repeat.
+            models.UniqueConstraint(
+                fields=["event", "email"],
+                condition=~Q(status="cancelled"),
+                name="registration_one_active_per_email",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "person"],
+                condition=~Q(status="cancelled") & Q(person__isnull=False),
+                name="registration_one_active_per_person",
+            ),
+        ]
+        indexes = [
+            # Counting seats and walking the waitlist of one event.
+            models.Index(fields=["event", "status", "requested_at"], name="registration_seats"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} – {self.event}"

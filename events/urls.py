@@ -1,8 +1,10 @@
+"""URLs under /events/: the public calendar, event pages and registration (views/public.py)."""
+
 from django.urls import path
 
-from . import views
+from .views import public
 
 app_name = "events"
 urlpatterns = [
-    path("", views.event_list, name="list"),
+    path("", public.event_list, name="list"),
 ]

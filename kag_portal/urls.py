@@ -25,6 +25,7 @@ urlpatterns = [
     path("requests/", include("companies.urls_requests")),
     path("staff/companies/", include("companies.urls_staff")),
     path("events/", include("events.urls")),
+    path("staff/events/", include("events.urls_staff")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     # Last: the legal pages live at the top level (/impressum/, /datenschutz/, …).
