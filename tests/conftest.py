@@ -6,6 +6,15 @@ from django.conf import settings as django_settings
 from kag_portal.celery import app as celery_app
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have been emptied by the last run's transactional tests."""
+    from tests.migration_data import restore_migration_data
+
+    with django_db_blocker.unblock():
+        restore_migration_data()
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     for item in items:
