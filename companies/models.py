@@ -63,7 +63,9 @@ class Certification(models.Model):
     class Meta:
         verbose_name = _("certification")
         verbose_name_plural = _("certifications")
-        ordering = ["name"]
+        # In the order of reference_data.CERTIFICATIONS, the most common (ISO 9001) first; by
+        # name, "ISO 50001" would come before "ISO 9001".
+        ordering = ["pk"]
 
     def __str__(self) -> str:
         return self.name
