@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
@@ -100,3 +102,22 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     company = factory.SubFactory(CompanyFactory)
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.OWNER
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published network evening in two weeks with 20 places; `status="draft"` etc. to change."""
+
+    class Meta:
+        model = "events.Event"
+
+    title = factory.Sequence(lambda n: f"Netzwerkabend {n}")
+    format = "network_evening"
+    venue_name = "Rathaussaal"
+    venue_street = "Marktplatz 1"
+    venue_postal_code = "98527"
+    town = factory.SubFactory(TownFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=3))
+    registration_deadline = factory.LazyAttribute(lambda event: event.starts_at - timedelta(days=1))
+    capacity = 20
+    status = "published"

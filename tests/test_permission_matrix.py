@@ -77,6 +77,28 @@ def staff_rows() -> dict[str, Row]:
     }
 
 
+def staff_event_rows() -> dict[str, Row]:
+    def event(suffix: str = "") -> Callable[[dict], str]:
+        def path(world: dict) -> str:
+            from tests.events.staff_helpers import make_event
+
+            return f"/staff/events/{make_event().pk}/{suffix}"
+
+        return path
+
+    return {
+        "staff_events:list": staff_only("/staff/events/"),
+        "staff_events:create": staff_only("/staff/events/new/"),
+        "staff_events:edit": staff_only(event()),
+        "staff_events:duplicate": staff_only(event("duplicate/"), 405),  # POST only
+        "staff_events:publish": staff_only(event("publish/"), 405),
+        "staff_events:cancel": staff_only(event("cancel/")),  # a confirmation page
+        "staff_events:registrations": staff_only(event("registrations/")),
+        "staff_events:registrations_csv": staff_only(event("registrations.csv")),
+        "staff_events:print": staff_only(event("print/")),
+    }
+
+
 def invitation_path(world: dict) -> str:
     """A fresh invitation of "member"'s company to a new address (token link of the mail)."""
     from companies.services import members
@@ -138,6 +160,27 @@ def profile_rows() -> dict[str, Row]:
 def unsubscribe_path(world: dict) -> str:
     token = mail.unsubscribe_token(email=world["member"].email, topic="newsletter")
     return f"/unsubscribe/{token}/"
+
+
+def event_registration(world: dict):
+    """The registration of world["member"] for world["company"] at a published event."""
+    from events.services.registration import register
+    from tests.factories import EventFactory
+
+    return register(
+        event=EventFactory(),
+        company=world["company"],
+        person=world["member"],
+        name="Mitglied",
+        email=world["member"].email,
+        registered_by=world["member"],
+    )
+
+
+def decline_path(world: dict) -> str:
+    from events.services.registration import decline_token
+
+    return decline_token(event_registration(world))
 
 
 def post_only(path: str | Callable[[dict], str]) -> Row:
@@ -204,6 +247,18 @@ MATRIX: dict[str, Row] = {
     **staff_rows(),
     # events
     "events:list": everyone(200, "/events/"),
+    # staff event tools (events/urls_staff.py): KAG staff only
+    **staff_event_rows(),
+    "events:detail": everyone(200, lambda world: f"/events/{event_registration(world).event_id}/"),
+    # A registration: the attendee, who registered them and their company's members only.
+    "events:registration": Row(
+        lambda world: f"/events/registrations/{event_registration(world).pk}/", LOGIN, 200, 404, 404
+    ),
+    "events:cancel": post_only(
+        lambda world: f"/events/registrations/{event_registration(world).pk}/cancel/"
+    ),
+    # The signed link in the "a place is free" mail: whoever holds it may give the place back.
+    "events:decline": everyone(200, lambda world: f"/events/decline/{decline_path(world)}/"),
     # allauth
     "account_login": anonymous_only("/accounts/login/"),
     "account_signup": anonymous_only("/accounts/signup/"),

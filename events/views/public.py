@@ -1,7 +1,170 @@
+"""The public calendar, event pages, registering and a person's own registration."""
+
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from companies.models import Membership
+from events.forms.registration import EventFilterForm, RegistrationForm
+from events.models import Event, Registration
+from events.services import public as selectors
+from events.services.registration import (
+    RegistrationError,
+    cancel,
+    read_decline_token,
+    register,
+    waitlist_position,
+)
+
+PAST_PER_PAGE = 20
 
 
-def event_list(request):
-    return render(request, "events/list.html")
+def event_list(request: HttpRequest) -> HttpResponse:
+    form = EventFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    chosen = {"format": filters.get("format", ""), "town": filters.get("town")}
+    upcoming = list(selectors.upcoming_events(**chosen))
+    for event in upcoming:
+        event.places_left = selectors.places_left(event)
+    past = Paginator(selectors.past_events(**chosen), PAST_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "events/list.html",
+        {"form": form, "upcoming": upcoming, "past": past, "query": query.urlencode()},
+    )
+
+
+def _visible_event(request: HttpRequest, pk: int) -> Event:
+    """Drafts are for staff only; cancelled events keep their page to say so."""
+    event = get_object_or_404(Event.objects.select_related("town", "host_company"), pk=pk)
+    if event.status == Event.Status.DRAFT and not request.user.is_staff:
+        raise Http404
+    return event
+
+
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    form = None
+    own = None
+    if request.user.is_authenticated:
+        own = (
+            event.registrations.exclude(status=Registration.Status.CANCELLED)
+            .filter(person=request.user)
+            .first()
+        )
+        form = RegistrationForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                registration = register(
+                    event=event,
+                    company=form.cleaned_data["company"],
+                    registered_by=request.user,
+                    wish_partners=form.cleaned_data["wish_partners"],
+                    topics=form.cleaned_data["topics"],
+                    show_to_attendees=form.cleaned_data["show_to_attendees"],
+                    **form.attendee_details(),
+                )
+            except RegistrationError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("events:registration", pk=registration.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    is_member = (
+        request.user.is_authenticated and Membership.objects.filter(user=request.user).exists()
+    )
+    return render(
+        request,
+        "events/detail.html",
+        {
+            "event": event,
+            "agenda": event.agenda_items.all(),
+            "places_left": selectors.places_left(event),
+            "companies": selectors.visible_attendee_companies(event) if is_member else None,
+            "is_member": is_member,
+            "form": form if is_member else None,
+            "own": own,
+            "open": event.status == Event.Status.PUBLISHED,
+            "osm_query": ", ".join(
+                part
+                for part in (
+                    event.venue_name,
+                    event.venue_street,
+                    f"{event.venue_postal_code} {event.town.name}".strip(),
+                )
+                if part
+            ),
+        },
+    )
+
+
+def _registration_for(request: HttpRequest, pk: int) -> Registration:
+    """The attendee, who registered them, and members of the same company; else 404."""
+    registration = get_object_or_404(
+        Registration.objects.select_related("event", "event__town", "company"), pk=pk
+    )
+    user = request.user
+    if user.pk in (registration.person_id, registration.registered_by_id):
+        return registration
+    if Membership.objects.filter(company_id=registration.company_id, user=user).exists():
+        return registration
+    raise Http404
+
+
+@login_required
+def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration_for(request, pk)
+    return render(
+        request,
+        "events/registration.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "position": waitlist_position(registration),
+            "active": registration.status != Registration.Status.CANCELLED,
+        },
+    )
+
+
+@login_required
+@require_POST
+def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration_for(request, pk)
+    cancel(registration=registration, by=request.user)
+    messages.success(request, _("The registration is cancelled. Thank you for letting us know."))
+    return redirect("events:registration", pk=registration.pk)
+
+
+def decline(request: HttpRequest, token: str) -> HttpResponse:
+    """One-click link from the "you moved up" mail: GET asks, POST gives the place back."""
+    try:
+        pk = read_decline_token(token)
+    except signing.BadSignature:
+        raise Http404 from None
+    registration = get_object_or_404(Registration.objects.select_related("event"), pk=pk)
+    if request.method == "POST":
+        cancel(
+            registration=registration, by=request.user if request.user.is_authenticated else None
+        )
+        return render(request, "events/declined.html", {"event": registration.event})
+    return render(
+        request,
+        "events/decline.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "active": registration.status != Registration.Status.CANCELLED,
+        },
+    )

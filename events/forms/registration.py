@@ -1,0 +1,91 @@
+"""Forms of the public event pages: the list filter and the registration form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company, Town
+from events.models import Event
+
+
+class EventFilterForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("Format"), required=False, choices=[("", _("All formats")), *Event.Format.choices]
+    )
+    town = forms.ModelChoiceField(
+        label=_("Town"), required=False, queryset=Town.objects.all(), empty_label=_("All towns")
+    )
+
+
+class RegistrationForm(forms.Form):
+    ME = "me"
+    COLLEAGUE = "colleague"
+
+    company = forms.ModelChoiceField(label=_("For which company?"), queryset=Company.objects.none())
+    attendee = forms.ChoiceField(
+        label=_("Who will come?"),
+        choices=[(ME, _("I will come myself")), (COLLEAGUE, _("A colleague"))],
+        initial=ME,
+        widget=forms.RadioSelect,
+    )
+    colleague_name = forms.CharField(label=_("Colleague's name"), max_length=120, required=False)
+    colleague_email = forms.EmailField(
+        label=_("Colleague's email address"),
+        required=False,
+        help_text=_("We send the confirmation there. No account is needed."),
+    )
+    wish_partners = forms.ModelMultipleChoiceField(
+        label=_("Companies you would like to meet"),
+        queryset=Company.objects.filter(status=Company.Status.PUBLISHED).order_by("name"),
+        required=False,
+        help_text=_("Optional. Hold Ctrl (or Cmd) to choose several."),
+    )
+    topics = forms.CharField(
+        label=_("Topics you would like to discuss"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    show_to_attendees = forms.BooleanField(
+        label=_("Show my company to the other attendees"), required=False
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the KAG stores this registration to organise the event and "
+            "deletes it after the event."
+        ),
+        required=True,
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        companies = Company.objects.filter(memberships__user=user).order_by("name")
+        self.fields["company"].queryset = companies
+        if len(companies) == 1:
+            self.fields["company"].initial = companies[0].pk
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("attendee") == self.COLLEAGUE:
+            if not data.get("colleague_name"):
+                self.add_error("colleague_name", _("Please enter your colleague's name."))
+            if not data.get("colleague_email"):
+                self.add_error("colleague_email", _("Please enter your colleague's email address."))
+        return data
+
+    def attendee_details(self) -> dict:
+        """person, name and email for the register() service."""
+        data = self.cleaned_data
+        if data["attendee"] == self.COLLEAGUE:
+            from django.contrib.auth import get_user_model
+
+            email = data["colleague_email"].strip().lower()
+            person = get_user_model().objects.filter(email__iexact=email).first()
+            return {"person": person, "name": data["colleague_name"], "email": email}
+        return {
+            "person": self.user,
+            "name": self.user.display_name or self.user.email,
+            "email": self.user.email,
+        }

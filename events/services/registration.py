@@ -1,0 +1,189 @@
+"""Registering for an event, cancelling, and the waitlist.
+
+Every decision about seats happens under a row lock on the event (`_lock_event`): registrations
+and cancellations of one event run one after the other, so the number of confirmed places never
+exceeds the capacity and the waitlist keeps the order in which places were asked for.
+
+The per-company limit (`Event.places_per_company`) counts a company's *active* registrations,
+confirmed and waitlisted alike: a firm cannot hold more places than allowed, and it cannot fill
+the waitlist ahead of other firms either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from companies.models import Company, Membership
+from events.models import Event, Registration
+from kag_portal.mail import absolute_url, queue_mail
+
+DECLINE_SALT = "events.decline"
+
+
+class RegistrationError(Exception):
+    """A registration or cancellation that is refused; the message is shown to the person."""
+
+
+def _lock_event(event_id: int) -> Event:
+    """The event row, locked until the transaction ends: one seat decision at a time."""
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+def _confirmed_count(event: Event) -> int:
+    return event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+
+
+def _active_registration(event: Event, *, person, email: str) -> Registration | None:
+    match = Q(email__iexact=email)
+    if person is not None:
+        match |= Q(person=person)
+    return event.registrations.exclude(status=Registration.Status.CANCELLED).filter(match).first()
+
+
+def _check_open(event: Event) -> None:
+    if event.status == Event.Status.CANCELLED:
+        raise RegistrationError(_("This event has been cancelled."))
+    if event.status != Event.Status.PUBLISHED:
+        raise RegistrationError(_("This event is not open for registration."))
+    if timezone.now() > event.registration_deadline:
+        raise RegistrationError(_("The registration deadline for this event has passed."))
+    if event.audience == Event.Audience.INVITED:
+        # Hook for invitations (a later step): until they exist, invited-only events are closed.
+        raise RegistrationError(_("Only invited guests can register for this event."))
+
+
+@transaction.atomic
+def register(
+    *,
+    event: Event,
+    company: Company,
+    person=None,
+    name: str,
+    email: str,
+    registered_by,
+    wish_partners: Iterable[Company] = (),
+    topics: str = "",
+    show_to_attendees: bool = False,
+) -> Registration:
+    """A confirmed place, or a place on the waitlist when the event is full.
+
+    The same person (or address) registering again gets their active registration back.
+    """
+    event = _lock_event(event.pk)
+    _check_open(event)
+    if not Membership.objects.filter(company=company, user=registered_by).exists():
+        raise RegistrationError(_("You can only register people of your own company."))
+    email = email.strip().lower()
+    existing = _active_registration(event, person=person, email=email)
+    if existing is not None:
+        return existing
+    if event.places_per_company is not None:
+        taken = (
+            event.registrations.filter(company=company)
+            .exclude(status=Registration.Status.CANCELLED)
+            .count()
+        )
+        if taken >= event.places_per_company:
+            raise RegistrationError(
+                _("Your company already has all the places it may have at this event.")
+            )
+    now = timezone.now()
+    confirmed = _confirmed_count(event) < event.capacity
+    registration = Registration.objects.create(
+        event=event,
+        company=company,
+        person=person,
+        name=name.strip(),
+        email=email,
+        registered_by=registered_by,
+        status=Registration.Status.CONFIRMED if confirmed else Registration.Status.WAITLISTED,
+        topics=topics,
+        show_to_attendees=show_to_attendees,
+        confirmed_at=now if confirmed else None,
+    )
+    if wish_partners:
+        registration.wish_partners.set(wish_partners)
+    _mail(registration, "registration_confirmed" if confirmed else "registration_waitlisted")
+    return registration
+
+
+@transaction.atomic
+def cancel(*, registration: Registration, by) -> Registration:
+    """Give the place back; the first on the waitlist moves up into a free seat."""
+    event = _lock_event(registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        return registration
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    _promote(event)
+    return registration
+
+
+def _promote(event: Event) -> None:
+    """Fill free seats from the waitlist in the order places were asked for (event is locked)."""
+    free = event.capacity - _confirmed_count(event)
+    if free <= 0 or event.status != Event.Status.PUBLISHED or event.starts_at <= timezone.now():
+        return
+    waiting = event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
+        "requested_at", "pk"
+    )[:free]
+    now = timezone.now()
+    for registration in waiting:
+        registration.status = Registration.Status.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+        _mail(registration, "registration_promoted")
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1-based place on the waitlist (one query), or None when not waiting."""
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id, status=Registration.Status.WAITLISTED
+    ).filter(
+        Q(requested_at__lt=registration.requested_at)
+        | Q(requested_at=registration.requested_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def decline_token(registration: Registration) -> str:
+    return signing.dumps({"r": registration.pk}, salt=DECLINE_SALT)
+
+
+def read_decline_token(token: str) -> int:
+    """The registration's id; raises signing.BadSignature for a forged link."""
+    return int(signing.loads(token, salt=DECLINE_SALT)["r"])
+
+
+def _mail(registration: Registration, template: str) -> None:
+    kind = template.removeprefix("registration_")
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "registration_url": absolute_url(reverse("events:registration", args=[registration.pk])),
+        "event_url": absolute_url(registration.event.get_absolute_url()),
+        "for_colleague": registration.registered_by_id != registration.person_id,
+        "registered_by_name": str(registration.registered_by or ""),
+    }
+    if kind == "promoted":
+        context["decline_url"] = absolute_url(
+            reverse("events:decline", args=[decline_token(registration)])
+        )
+    queue_mail(
+        to_email=registration.email,
+        template=template,
+        context=context,
+        idempotency_key=f"registration-{kind}:{registration.pk}",
+        recipient=registration.person,
+    )
