@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
+
+    def ready(self) -> None:
+        from kag_portal import me_sections
+
+        from .views import staff
+
+        # For KAG staff: a link to the events tools, next to the companies' staff section.
+        me_sections.register(6, "staff_events", staff.me_section)
