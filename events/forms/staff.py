@@ -144,7 +144,7 @@ class EventForm(forms.ModelForm):
 
 
 class AgendaItemForm(forms.ModelForm):
-    time = forms.TimeField(label=_("time"), widget=TimeInput)
+    time = forms.TimeField(label=_("Time"), widget=TimeInput, required=False)
 
     class Meta:
         model = AgendaItem
@@ -154,8 +154,17 @@ class AgendaItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("time", timezone.localtime(self.instance.starts_at).time())
-        # An empty extra row stays empty; a row with only a time or only a title is an error.
-        self.fields["title"].required = True
+        # Not marked as required: the empty extra rows are left out. A started row needs both.
+        self.fields["title"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if self.has_changed() and not data.get("DELETE"):
+            if not data.get("time") and "time" not in self.errors:
+                self.add_error("time", _("Please give the time of this item."))
+            if not data.get("title"):
+                self.add_error("title", _("Please say what happens at this time."))
+        return data
 
 
 AgendaFormSet = inlineformset_factory(

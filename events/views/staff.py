@@ -85,7 +85,10 @@ def _edit_page(request: HttpRequest, event: Event | None) -> HttpResponse:
         "event": event,
         "form": form,
         "formset": formset,
-        "format_form": FormatChoiceForm(request.GET) if event is None else None,
+        # Its own ids: the event form below has a "format" field too.
+        "format_form": FormatChoiceForm(request.GET, auto_id="chooser-%s")
+        if event is None
+        else None,
         "duplicate_form": DuplicateForm(initial={"on_date": services.default_date()}),
     }
     return render(request, "events/staff/edit.html", context, status=status)

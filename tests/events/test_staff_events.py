@@ -162,7 +162,7 @@ def test_an_event_without_speed_dating_leaves_the_block_empty(staff_client):
             "speed_dating_rounds",
             "beyond the end of the event",
         ),
-        ({"agenda-2-time": "20:00"}, None, "This field is required."),
+        ({"agenda-2-time": "20:00"}, None, "Please say what happens at this time."),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_nothing_is_saved(
