@@ -13,3 +13,10 @@ class EventsConfig(AppConfig):
 
         # For KAG staff: a link to the events tools, next to the companies' staff section.
         me_sections.register(6, "staff_events", staff.me_section)
+
+        from kag_portal import demo
+
+        from .services.demo import seed_events
+
+        # After the demo companies (20): their owners register for the demo events.
+        demo.register(30, "events", seed_events)

@@ -1,0 +1,156 @@
+"""Demo events for `manage.py seed_demo`: a past speed-dating evening, coming events, a draft.
+
+Idempotent: an event is made once (by title) with dates relative to the day of the first run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from companies.models import Company, Membership, Town
+
+from ..models import AgendaItem, Event, Registration
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _demo_events(today: date) -> list[dict]:
+    past = today - timedelta(days=60)
+    evening = today + timedelta(days=24)
+    breakfast = today + timedelta(days=10)
+    visit = today + timedelta(days=45)
+    return [
+        {
+            "title": "Netzwerkabend mit Speed-Dating",
+            "format": Event.Format.NETWORK_EVENING,
+            "town": "suhl",
+            "venue_name": "Congress Centrum Suhl",
+            "venue_street": "Friedrich-König-Straße 7",
+            "venue_postal_code": "98527",
+            "starts_at": _at(past, 18),
+            "ends_at": _at(past, 22),
+            "status": Event.Status.FINISHED,
+            "capacity": 60,
+            "speed_dating": (_at(past, 19), 6, 8, 2, 2),
+            "agenda": [
+                (_at(past, 18), "Ankommen"),
+                (_at(past, 19), "Speed-Dating"),
+                (_at(past, 20, 30), "Abendessen und Gespräche"),
+            ],
+            "registrations": 12,
+        },
+        {
+            "title": "5. Unternehmerfrühstück",
+            "format": Event.Format.BREAKFAST,
+            "town": "zella-mehlis",
+            "venue_name": "Werkhalle eines Mitgliedsbetriebs",
+            "venue_postal_code": "98544",
+            "starts_at": _at(breakfast, 8),
+            "ends_at": _at(breakfast, 10),
+            "status": Event.Status.PUBLISHED,
+            "capacity": 30,
+            "agenda": [
+                (_at(breakfast, 8), "Frühstück"),
+                (_at(breakfast, 8, 45), "Kurzvortrag: Förderung für Solar und Energiemanagement"),
+                (_at(breakfast, 9, 15), "Betriebsrundgang"),
+            ],
+            "registrations": 8,
+        },
+        {
+            "title": "Netzwerkabend in Oberhof",
+            "format": Event.Format.NETWORK_EVENING,
+            "town": "oberhof",
+            "venue_name": "Bar am Rennsteig",
+            "venue_postal_code": "98559",
+            "starts_at": _at(evening, 18),
+            "ends_at": _at(evening, 22),
+            "status": Event.Status.PUBLISHED,
+            "capacity": 60,
+            "speed_dating": (_at(evening, 19), 5, 8, 2, 3),
+            "agenda": [
+                (_at(evening, 18), "Ankommen"),
+                (_at(evening, 18, 30), "Grußworte der Bürgermeister"),
+                (_at(evening, 19), "Speed-Dating"),
+                (_at(evening, 20), "Dialogstationen"),
+            ],
+            "registrations": 5,
+        },
+        {
+            "title": "Betriebsbesuch: Lasersysteme",
+            "format": Event.Format.COMPANY_VISIT,
+            "town": "schleusingen",
+            "venue_name": "Lasertechnik-Betrieb",
+            "venue_postal_code": "98553",
+            "starts_at": _at(visit, 16),
+            "ends_at": _at(visit, 18),
+            "status": Event.Status.DRAFT,
+            "capacity": 25,
+            "agenda": [],
+            "registrations": 0,
+        },
+    ]
+
+
+@transaction.atomic
+def seed_events(say: Callable[[str], None]) -> None:
+    towns = {town.slug: town for town in Town.objects.all()}
+    owners = []
+    for membership in (
+        Membership.objects.filter(
+            role=Membership.Role.OWNER, company__status=Company.Status.PUBLISHED
+        )
+        .select_related("user", "company")
+        .order_by("company__name")[:40]
+    ):
+        # One place per person and event: an owner of two firms comes once.
+        if all(other.user_id != membership.user_id for other in owners):
+            owners.append(membership)
+    made = 0
+    for demo in _demo_events(timezone.localdate()):
+        if demo["town"] not in towns or Event.objects.filter(title=demo["title"]).exists():
+            continue
+        block = demo.get("speed_dating")
+        event = Event.objects.create(
+            title=demo["title"],
+            format=demo["format"],
+            town=towns[demo["town"]],
+            venue_name=demo["venue_name"],
+            venue_street=demo.get("venue_street", ""),
+            venue_postal_code=demo["venue_postal_code"],
+            starts_at=demo["starts_at"],
+            ends_at=demo["ends_at"],
+            registration_deadline=demo["starts_at"] - timedelta(days=2),
+            capacity=demo["capacity"],
+            places_per_company=2,
+            status=demo["status"],
+            published_at=None if demo["status"] == Event.Status.DRAFT else timezone.now(),
+            speed_dating_starts_at=block[0] if block else None,
+            speed_dating_rounds=block[1] if block else None,
+            speed_dating_round_minutes=block[2] if block else None,
+            speed_dating_change_minutes=block[3] if block else None,
+            speed_dating_table_size=block[4] if block else None,
+        )
+        AgendaItem.objects.bulk_create(
+            AgendaItem(event=event, starts_at=starts_at, title=title)
+            for starts_at, title in demo["agenda"]
+        )
+        Registration.objects.bulk_create(
+            Registration(
+                event=event,
+                company=membership.company,
+                person=membership.user,
+                name=membership.user.get_short_name() or membership.user.email,
+                email=membership.user.email,
+                registered_by=membership.user,
+                status=Registration.Status.CONFIRMED,
+            )
+            for membership in owners[: demo["registrations"]]
+        )
+        made += 1
+    say(f"events: {made} demo events made")
