@@ -37,7 +37,7 @@ class RegistrationForm(forms.Form):
     )
     wish_partners = forms.ModelMultipleChoiceField(
         label=_("Companies you would like to meet"),
-        queryset=Company.objects.filter(status=Company.Status.PUBLISHED).order_by("name"),
+        queryset=Company.objects.none(),
         required=False,
         help_text=_("Optional. Hold Ctrl (or Cmd) to choose several."),
     )
@@ -63,6 +63,12 @@ class RegistrationForm(forms.Form):
         self.user = user
         companies = Company.objects.filter(memberships__user=user).order_by("name")
         self.fields["company"].queryset = companies
+        # Wish partners are other firms: one's own company is not offered.
+        self.fields["wish_partners"].queryset = (
+            Company.objects.filter(status=Company.Status.PUBLISHED)
+            .exclude(memberships__user=user)
+            .order_by("name")
+        )
         if len(companies) == 1:
             self.fields["company"].initial = companies[0].pk
 

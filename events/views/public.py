@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -97,6 +98,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form if is_member else None,
             "own": own,
             "open": event.status == Event.Status.PUBLISHED,
+            "closed_reason": _closed_reason(event),
             "osm_query": ", ".join(
                 part
                 for part in (
@@ -108,6 +110,15 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+def _closed_reason(event: Event) -> str:
+    """Why a published event takes no registrations now ("" when it does)."""
+    if timezone.now() > event.registration_deadline:
+        return _("The registration deadline for this event has passed.")
+    if event.audience == Event.Audience.INVITED:
+        return _("Only invited guests can register for this event.")
+    return ""
 
 
 def _registration_for(request: HttpRequest, pk: int) -> Registration:

@@ -366,3 +366,23 @@ def test_the_decline_link_asks_first_and_then_gives_the_place_to_the_next(client
 
 def test_a_forged_decline_link_is_not_found(client):
     assert client.get("/events/decline/forged:token/").status_code == 404
+
+
+def test_after_the_deadline_the_page_shows_no_form_but_the_reason(client, member):
+    event = EventFactory(registration_deadline=timezone.now() - timedelta(hours=1))
+    client.force_login(member.user)
+
+    page = client.get(f"/events/{event.pk}/").content.decode()
+
+    assert "The registration deadline for this event has passed." in page
+    assert 'name="consent"' not in page
+
+
+def test_an_invited_only_event_shows_no_form_to_members(client, member):
+    event = EventFactory(audience=Event.Audience.INVITED)
+    client.force_login(member.user)
+
+    page = client.get(f"/events/{event.pk}/").content.decode()
+
+    assert "Only invited guests" in page
+    assert 'name="consent"' not in page
