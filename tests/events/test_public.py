@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from events.models import AgendaItem, Event, Registration
-from events.services.registration import decline_token, register
+from events.services.registration import cancel, decline_token, register
 from kag_portal.models import OutboxMail
 from tests.factories import (
     CompanyFactory,
@@ -386,3 +386,36 @@ def test_an_invited_only_event_shows_no_form_to_members(client, member):
 
     assert "Only invited guests" in page
     assert 'name="consent"' not in page
+
+
+def test_the_event_page_needs_a_fixed_number_of_queries_however_many_come(
+    client, member, django_assert_max_num_queries
+):
+    event = EventFactory(capacity=100)
+    for _ in range(60):
+        registration_of(MembershipFactory(company=CompanyFactory(published=True)), event)
+    Registration.objects.filter(event=event).update(show_to_attendees=True)
+    for minute in range(10):
+        AgendaItem.objects.create(
+            event=event, starts_at=event.starts_at + timedelta(minutes=minute), title="Punkt"
+        )
+    client.force_login(member.user)
+
+    with django_assert_max_num_queries(16):
+        response = client.get(f"/events/{event.pk}/")
+
+    assert len(response.context["companies"]) == 60
+
+
+def test_the_promoted_mail_carries_the_decline_link_in_both_parts(member):
+    event = EventFactory(capacity=1)
+    first = registration_of(MembershipFactory(), event)
+    second = registration_of(member, event)
+
+    cancel(registration=first, by=first.person)
+
+    mail = OutboxMail.objects.get(idempotency_key=f"registration-promoted:{second.pk}")
+    link = f"/events/decline/{decline_token(second)}/"
+    assert link in mail.body_text
+    assert link in mail.body_html
+    assert event.title in mail.subject
