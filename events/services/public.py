@@ -60,3 +60,14 @@ def visible_attendee_companies(event: Event) -> list:
         .distinct()
         .order_by("name")
     )
+
+
+def my_registrations(user) -> QuerySet[Registration]:
+    """Active registrations for coming events that the user holds or made for a colleague."""
+    return (
+        Registration.objects.filter(Q(person=user) | Q(registered_by=user))
+        .exclude(status=Registration.Status.CANCELLED)
+        .filter(event__ends_at__gte=timezone.now())
+        .select_related("event", "event__town")
+        .order_by("event__starts_at", "pk")
+    )

@@ -38,12 +38,19 @@ def event_list(request: HttpRequest) -> HttpResponse:
     past = Paginator(selectors.past_events(**chosen), PAST_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "events/list.html",
-        {"form": form, "upcoming": upcoming, "past": past, "query": query.urlencode()},
+        {
+            "form": form,
+            "upcoming": upcoming,
+            "past": past,
+            "mine": (
+                list(selectors.my_registrations(request.user))
+                if request.user.is_authenticated
+                else []
+            ),
+        },
     )
 
 

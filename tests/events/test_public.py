@@ -98,7 +98,7 @@ def test_the_list_shows_places_left_and_a_full_event_as_waitlist(client, member)
 
 
 def test_the_list_needs_a_fixed_number_of_queries_for_a_hundred_events(
-    client, django_assert_max_num_queries
+    client, member, django_assert_max_num_queries
 ):
     towns = [TownFactory() for _ in range(4)]
     for number in range(60):
@@ -111,10 +111,21 @@ def test_the_list_needs_a_fixed_number_of_queries_for_a_hundred_events(
             status=Event.Status.FINISHED,
         )
 
-    with django_assert_max_num_queries(8):
+    for event in Event.objects.filter(status=Event.Status.PUBLISHED)[:30]:
+        register(
+            event=event,
+            company=member.company,
+            name="Kollegin",
+            email=f"kollegin-{event.pk}@spannwerk.example",
+            registered_by=member.user,
+        )
+    client.force_login(member.user)
+
+    with django_assert_max_num_queries(12):
         response = client.get("/events/")
 
     assert len(response.context["upcoming"]) == 60
+    assert len(response.context["mine"]) == 30
     assert len(response.context["past"]) == 20
 
 
@@ -419,3 +430,23 @@ def test_the_promoted_mail_carries_the_decline_link_in_both_parts(member):
     assert link in mail.body_text
     assert link in mail.body_html
     assert event.title in mail.subject
+
+
+def test_the_list_shows_ones_own_registrations_and_those_made_for_colleagues(client, member):
+    event = EventFactory(title="Unternehmerfrühstück Oberhof")
+    register(
+        event=event,
+        company=member.company,
+        name="Bernd Kühn",
+        email="bernd@spannwerk.example",
+        registered_by=member.user,
+    )
+    EventFactory(title="Nicht angemeldet")
+    client.force_login(member.user)
+
+    response = client.get("/events/")
+
+    assert [r.event.title for r in response.context["mine"]] == ["Unternehmerfrühstück Oberhof"]
+    assert "Bernd Kühn" in response.content.decode()
+    client.force_login(MembershipFactory().user)
+    assert client.get("/events/").context["mine"] == []
