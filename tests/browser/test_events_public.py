@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 
 from companies.models import Town
 from events.models import AgendaItem, Registration
-from events.services.registration import register
+from events.services.registration import cancel, register
 from tests.browser.axe import assert_accessible
-from tests.browser.helpers import DESKTOP, screenshot
+from tests.browser.helpers import DESKTOP, link_in_mail, screenshot
 from tests.factories import (
     DEFAULT_PASSWORD,
     CompanyFactory,
@@ -111,3 +111,31 @@ def test_a_member_joins_the_waitlist_sees_the_position_and_cancels(page, site_pa
     page.goto(f"/events/{event.pk}/")
     assert_accessible(page)
     screenshot(page, "events-detail-member-desktop")
+
+
+def test_someone_who_moved_up_gives_the_place_back_from_the_mail(
+    page, site_pages, full_evening, live_server, settings
+):
+    settings.SITE_URL = live_server.url  # links in mails point at the test server
+    event = full_evening["event"]
+    anna = full_evening["anna"]
+    waiting = register(
+        event=event,
+        company=anna.memberships.get().company,
+        person=anna,
+        name="Anna Schmidt",
+        email=anna.email,
+        registered_by=anna,
+    )
+    first = Registration.objects.get(event=event, status=Registration.Status.CONFIRMED)
+    cancel(registration=first, by=first.person)
+
+    page.goto(link_in_mail(to_email=anna.email, path_part="/events/decline/"))
+    assert_accessible(page)
+    screenshot(page, "events-decline-phone")
+    page.locator("main form button[type='submit']").click()
+    expect(page.locator("main .alert-success")).to_be_visible()
+    assert_accessible(page)
+
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CANCELLED
