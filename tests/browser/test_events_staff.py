@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from companies.models import Town
 from events.models import Event
+from kag_portal.models import OutboxMail
 from tests.browser.axe import assert_accessible
 from tests.browser.helpers import DESKTOP, PHONE, screenshot
 from tests.events.staff_helpers import register
@@ -101,4 +102,15 @@ def test_staff_create_a_network_evening_with_speed_dating_and_publish_it(
     page.emulate_media(media="screen")
     page.goto(f"/staff/events/{event.pk}/")
     screenshot(page, "events-staff-edit-desktop")
+
+    # Cancelling asks first; Anna gets one mail.
     page.set_viewport_size(PHONE)
+    page.locator(f"main a[href='/staff/events/{event.pk}/cancel/']").click()
+    expect(page).to_have_url(re.compile(rf"/staff/events/{event.pk}/cancel/$"))
+    assert_accessible(page)
+    screenshot(page, "events-staff-cancel-phone")
+    page.locator("main form button[type='submit']").click()
+    expect(page).to_have_url(re.compile(r"/staff/events/$"))
+    event.refresh_from_db()
+    assert event.status == Event.Status.CANCELLED
+    assert OutboxMail.objects.filter(idempotency_key__startswith="event-cancelled:").count() == 1

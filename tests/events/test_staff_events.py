@@ -396,3 +396,27 @@ def test_staff_see_a_link_to_the_events_on_their_page(staff_client, client):
 
     client.force_login(UserFactory())
     assert "/staff/events/" not in client.get("/me/").content.decode()
+
+
+@pytest.mark.parametrize("action", ["publish", "cancel", "duplicate"])
+def test_a_member_cannot_publish_cancel_or_copy_an_event(client, action):
+    event, _people = published_with_people()
+    draft = make_event(status=Event.Status.DRAFT)
+    client.force_login(UserFactory())
+
+    for target in (event, draft):
+        response = client.post(f"/staff/events/{target.pk}/{action}/", {"on_date": "2030-06-01"})
+        assert response.status_code == 403
+
+    assert Event.objects.count() == 2
+    assert set(Event.objects.values_list("status", flat=True)) == {"published", "draft"}
+    assert not OutboxMail.objects.exists()
+
+
+def test_a_copy_without_a_valid_date_is_refused_and_nothing_is_made(staff_client):
+    event = make_event()
+
+    response = staff_client.post(f"/staff/events/{event.pk}/duplicate/", {"on_date": "morgen"})
+
+    assert response.status_code == 302
+    assert Event.objects.count() == 1
