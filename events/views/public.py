@@ -35,6 +35,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     upcoming = list(selectors.upcoming_events(**chosen))
     for event in upcoming:
         event.places_left = selectors.places_left(event)
+        event.registration_closed = bool(_closed_reason(event))
     past = Paginator(selectors.past_events(**chosen), PAST_PER_PAGE).get_page(
         request.GET.get("page")
     )

@@ -450,3 +450,12 @@ def test_the_list_shows_ones_own_registrations_and_those_made_for_colleagues(cli
     assert "Bernd Kühn" in response.content.decode()
     client.force_login(MembershipFactory().user)
     assert client.get("/events/").context["mine"] == []
+
+
+def test_the_list_says_when_registration_is_closed(client):
+    EventFactory(registration_deadline=timezone.now() - timedelta(hours=1), capacity=7)
+
+    page = client.get("/events/").content.decode()
+
+    assert "Registration closed" in page
+    assert "7 places left" not in page
