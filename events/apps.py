@@ -9,10 +9,12 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from kag_portal import me_sections
 
-        from .views import staff
+        from .views import public, staff
 
         # For KAG staff: a link to the events tools, next to the companies' staff section.
         me_sections.register(6, "staff_events", staff.me_section)
+        # For everyone: their coming registrations, after their companies (10).
+        me_sections.register(20, "events", public.me_section)
 
         from kag_portal import demo
 

@@ -187,3 +187,11 @@ def decline(request: HttpRequest, token: str) -> HttpResponse:
             "active": registration.status != Registration.Status.CANCELLED,
         },
     )
+
+
+def me_section(request: HttpRequest) -> tuple[str, dict] | None:
+    """The person's coming registrations on "Mein Bereich" (nothing when there are none)."""
+    mine = list(selectors.my_registrations(request.user))
+    if not mine:
+        return None
+    return "events/me_section.html", {"mine": mine}

@@ -459,3 +459,31 @@ def test_the_list_says_when_registration_is_closed(client):
 
     assert "Registration closed" in page
     assert "7 places left" not in page
+
+
+def test_my_area_lists_my_coming_registrations(client):
+    person = UserFactory(preferred_language="en")
+    company = CompanyFactory(published=True)
+    MembershipFactory(user=person, company=company, role="owner")
+    event = EventFactory(title="Netzwerkabend im Glaswerk")
+    Registration.objects.create(
+        event=event,
+        company=company,
+        person=person,
+        name="Ines",
+        email=person.email,
+        registered_by=person,
+        status=Registration.Status.CONFIRMED,
+    )
+    client.force_login(person)
+
+    html = client.get("/me/").content.decode()
+
+    assert "Your registrations" in html
+    assert "Netzwerkabend im Glaswerk" in html
+
+
+def test_my_area_has_no_events_section_without_registrations(client):
+    client.force_login(UserFactory(preferred_language="en"))
+
+    assert "Your registrations" not in client.get("/me/").content.decode()
