@@ -487,3 +487,21 @@ def test_my_area_has_no_events_section_without_registrations(client):
     client.force_login(UserFactory(preferred_language="en"))
 
     assert "Your registrations" not in client.get("/me/").content.decode()
+
+
+def test_a_past_event_shows_no_places_or_waitlist(client):
+    EventFactory(title="Upcoming", capacity=1)
+    EventFactory(
+        title="Past",
+        capacity=1,
+        starts_at=timezone.now() - timedelta(days=30),
+        ends_at=timezone.now() - timedelta(days=30) + timedelta(hours=3),
+        registration_deadline=timezone.now() - timedelta(days=31),
+    )
+
+    page = client.get("/events/").content.decode()
+    past_part = page.split("Vergangene Veranstaltungen", 1)[1].split("</main>", 1)[0]
+
+    assert "Past" in past_part
+    assert "Warteliste" not in past_part
+    assert "Plätze frei" not in past_part and "Platz frei" not in past_part
