@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from kag_portal.celery import app as celery_app
 
@@ -32,9 +33,13 @@ def _fast_and_isolated(settings, request):
     from django.core.cache import cache
 
     cache.clear()
+    # Every test starts in the portal's default language, whatever a previous test's request left
+    # active on this thread.
+    translation.activate(django_settings.LANGUAGE_CODE)
     # Tasks run in the test process unless a test asks for the real worker.
     eager = "worker" not in request.keywords
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = previous
+    translation.deactivate()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.models import Event, Registration
 from events.services.registration import (
@@ -20,6 +20,14 @@ from kag_portal.models import OutboxMail
 from tests.factories import CompanyFactory, EventFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    # The service's messages are checked by their English wording. Without this, the language a
+    # previous test's request left active on the thread would decide.
+    with translation.override("en"):
+        yield
 
 
 def member(company=None):
