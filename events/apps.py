@@ -16,7 +16,12 @@ class EventsConfig(AppConfig):
         # For everyone: their coming registrations, after their companies (10).
         me_sections.register(20, "events", public.me_section)
 
-        from kag_portal import demo
+        from kag_portal import demo, personal_data
+
+        from .services import personal_data as event_data
+
+        # Registrations: exported; at deletion coming places are given back, past ones anonymised.
+        personal_data.register("events", event_data.export, event_data.delete)
 
         from .services.demo import seed_events
 

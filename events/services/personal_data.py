@@ -1,0 +1,61 @@
+"""The events' part of a person's data (DSGVO Art. 15 and 17), for kag_portal.personal_data."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import Registration
+from .registration import cancel
+
+
+def _registrations_of(user):
+    # The person's own places: as the account holder, or under their address.
+    return Registration.objects.filter(Q(person=user) | Q(email__iexact=user.email))
+
+
+def export(user) -> list[dict]:
+    return [
+        {
+            "event": registration.event.title,
+            "starts_at": registration.event.starts_at.isoformat(),
+            "company": registration.company.name,
+            "name": registration.name,
+            "email": registration.email,
+            "status": registration.status,
+            "wish_partners": [company.name for company in registration.wish_partners.all()],
+            "topics": registration.topics,
+            "show_to_attendees": registration.show_to_attendees,
+            "checked_in_at": (
+                registration.checked_in_at.isoformat() if registration.checked_in_at else None
+            ),
+        }
+        for registration in _registrations_of(user)
+        .select_related("event", "company")
+        .prefetch_related("wish_partners")
+        .order_by("event__starts_at")
+    ]
+
+
+def delete(user) -> None:
+    """Places at coming events are given back (the waitlist moves up); past registrations stay
+    only as anonymous counts: no name, no address, no wishes or topics."""
+    now = timezone.now()
+    for registration in (
+        _registrations_of(user)
+        .filter(event__ends_at__gte=now)
+        .exclude(status=Registration.Status.CANCELLED)
+    ):
+        cancel(registration=registration, by=user)
+    for registration in _registrations_of(user):
+        registration.wish_partners.clear()
+        # A unique placeholder per row: the address is part of a uniqueness rule per event.
+        Registration.objects.filter(pk=registration.pk).update(
+            person=None,
+            name="",
+            email=f"deleted-{registration.pk}@invalid",
+            topics="",
+            show_to_attendees=False,
+            updated_at=now,
+        )
+    Registration.objects.filter(registered_by=user).update(registered_by=None)
