@@ -23,6 +23,7 @@ from kag_portal.mail import absolute_url, queue_mail
 
 from ..models import Company, DigestSubscription, HelpOffer, HelpRequest, Membership, Tag
 from .cooperations import record_request_cooperation
+from .members import people_to_mail
 from .tags import get_or_create_tags
 
 # A tag list longer than this is a keyword dump, not a description of one need.
@@ -302,11 +303,6 @@ def answer_request(
     return offer
 
 
-def _members(company_id: int) -> list:
-    memberships = Membership.objects.filter(company_id=company_id, user__is_active=True)
-    return [m.user for m in memberships.select_related("user").order_by("pk")]
-
-
 def _mail_answer(offer: HelpOffer) -> None:
     help_request = offer.help_request
     context = {
@@ -317,7 +313,7 @@ def _mail_answer(offer: HelpOffer) -> None:
         "author_email": offer.author.email if offer.author else "",
         "request_url": absolute_url(help_request.get_absolute_url()),
     }
-    for member in _members(help_request.company_id):
+    for member in people_to_mail(help_request.company_id):
         queue_mail(
             to_email=member.email,
             recipient=member,
@@ -359,7 +355,7 @@ def close_request(*, help_request: HelpRequest, user, helped_by: Company | None 
         "helper": helped_by,
         "request_url": absolute_url(help_request.get_absolute_url()),
     }
-    for member in _members(helped_by.pk):
+    for member in people_to_mail(helped_by.pk):
         queue_mail(
             to_email=member.email,
             recipient=member,

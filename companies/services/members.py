@@ -63,11 +63,16 @@ def _last_owner_error() -> LastOwnerError:
     )
 
 
+def people_to_mail(company_id: int, *, role: str | None = None) -> list:
+    """The company's active members (or those of one role) in a stable order: who gets its mail."""
+    memberships = Membership.objects.filter(company_id=company_id, user__is_active=True)
+    if role is not None:
+        memberships = memberships.filter(role=role)
+    return [m.user for m in memberships.select_related("user").order_by("pk")]
+
+
 def owners(company: Company) -> list:
-    return [
-        m.user
-        for m in company.memberships.select_related("user").filter(role=Membership.Role.OWNER)
-    ]
+    return people_to_mail(company.pk, role=Membership.Role.OWNER)
 
 
 # --- Roles -------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from kag_portal.mail import absolute_url, queue_mail
 
 from ..models import Company, Cooperation, HelpRequest, Membership, Tag
 from ..tags import clean_label, normalize_tag
+from .members import people_to_mail
 from .search import refresh_search_document
 
 # Statuses from which staff can hide a profile, and the ones a review decision applies to.
@@ -47,17 +48,15 @@ def _review_round(company: Company) -> str:
 
 
 def _mail_owners(*, company: Company, template: str, context: dict) -> int:
-    owners = Membership.objects.filter(
-        company=company, role=Membership.Role.OWNER, user__is_active=True
-    ).select_related("user")
+    owners = people_to_mail(company.pk, role=Membership.Role.OWNER)
     round_key = _review_round(company)
-    for membership in owners:
+    for owner in owners:
         queue_mail(
-            to_email=membership.user.email,
-            recipient=membership.user,
+            to_email=owner.email,
+            recipient=owner,
             template=template,
             context={"company": company, **context},
-            idempotency_key=f"{template}:{company.pk}:{round_key}:{membership.user_id}",
+            idempotency_key=f"{template}:{company.pk}:{round_key}:{owner.pk}",
         )
     return len(owners)
 
