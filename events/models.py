@@ -180,6 +180,15 @@ class AgendaItem(models.Model):
         return self.title
 
 
+class ShirtSize(models.TextChoices):
+    XS = "XS", "XS"
+    S = "S", "S"
+    M = "M", "M"
+    L = "L", "L"
+    XL = "XL", "XL"
+    XXL = "XXL", "XXL"
+
+
 class Registration(models.Model):
     """A place at an event for one person of a company: confirmed, on the waitlist or cancelled.
 
@@ -222,6 +231,25 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Registered at the door on the evening, not beforehand.
+    walk_in = models.BooleanField(default=False)
+    # The invitation that brought this person, for the path from invitation to attendance.
+    invitation = models.ForeignKey(
+        "EventInvitation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    # Company run only.
+    shirt_size = models.CharField(
+        _("shirt size"), max_length=4, choices=ShirtSize.choices, blank=True
+    )
+    # Set when the personal details were removed (deletion or the retention period).
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -249,3 +277,121 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} – {self.event}"
+
+
+class EventInvitation(models.Model):
+    """One person or firm invited to one event: one mail, sent once (outbox key per invitation)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    # Stored in lower case: the same address is invited once per event.
+    email = models.EmailField(_("email address"))
+    company = models.ForeignKey(
+        Company, on_delete=models.SET_NULL, null=True, blank=True, related_name="event_invitations"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_invitations",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "email"], name="invitation_once_per_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.event}"
+
+
+class Feedback(models.Model):
+    """What an attendee thought of an event, given through the link in the follow-up mail."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="feedback"
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("how was it?"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    next_format = models.CharField(
+        _("which format would you like next?"),
+        max_length=20,
+        choices=Event.Format.choices,
+        blank=True,
+    )
+    topics = models.TextField(_("topics for next time"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating} – {self.registration_id}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar subscription (webcal) of the events they registered for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    # secrets.token_urlsafe(32); renewing replaces it, so an old link stops working.
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class RetentionPolicy(models.Model):
+    """How long personal attendance details of past events are kept (one row, set by staff)."""
+
+    months = models.PositiveSmallIntegerField(
+        _("keep attendance details for (months)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "After this many months past an event, names and addresses of its attendees "
+            "are removed; anonymous counts stay."
+        ),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention period")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(months__gte=1, months__lte=120), name="retention_1_to_120_months"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.months}"
+
+    @classmethod
+    def current(cls) -> RetentionPolicy:
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy

@@ -83,6 +83,8 @@ class MailTopic(models.TextChoices):
     NEWSLETTER = "newsletter", _("Newsletter")
     INVITATIONS = "invitations", _("Event invitations")
     DIGEST = "digest", _("Weekly digest of requests")
+    # Thank-you and feedback after an event; reminders before it are part of the registration.
+    EVENT_FOLLOW_UPS = "event_follow_ups", _("Thank-you and feedback after events")
 
 
 class OutboxMail(models.Model):
