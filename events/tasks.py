@@ -1,3 +1,26 @@
 """Celery tasks of the events app. The work itself lives in events.services; these only call it."""
 
 from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from .services import invitations
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    # A few thousand invitations render in well under a minute; a run cut short is completed by
+    # the retry without sending anything twice (invitation rows and outbox keys are unique).
+    soft_time_limit=600,
+    time_limit=660,
+)
+def send_event_invitations(self, event_id: int, audience: dict, invited_by_id: int | None) -> int:
+    return invitations.send_invitations(
+        event_id=event_id, audience=audience, invited_by_id=invited_by_id
+    ).invitations
