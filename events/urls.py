@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import public
+from .views import invitations, public
 
 app_name = "events"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("registrations/<int:pk>/", public.registration_detail, name="registration"),
     path("registrations/<int:pk>/cancel/", public.registration_cancel, name="cancel"),
     path("decline/<str:token>/", public.decline, name="decline"),
+    path("invitation/<str:token>/", invitations.invitation_link, name="invitation"),
 ]

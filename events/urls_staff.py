@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import staff
+from .views import invitations, staff
 
 app_name = "staff_events"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/registrations/", staff.registrations, name="registrations"),
     path("<int:pk>/registrations.csv", staff.registrations_csv, name="registrations_csv"),
     path("<int:pk>/print/", staff.print_list, name="print"),
+    path("<int:pk>/invitations/", invitations.staff_invitations, name="invitations"),
 ]

@@ -96,6 +96,7 @@ def staff_event_rows() -> dict[str, Row]:
         "staff_events:registrations": staff_only(event("registrations/")),
         "staff_events:registrations_csv": staff_only(event("registrations.csv")),
         "staff_events:print": staff_only(event("print/")),
+        "staff_events:invitations": staff_only(event("invitations/")),
     }
 
 
@@ -183,6 +184,18 @@ def decline_path(world: dict) -> str:
     return decline_token(event_registration(world))
 
 
+def event_invitation_path(world: dict) -> str:
+    """The personal link of an invitation of "member" to a published event."""
+    from events.models import EventInvitation
+    from events.services.invitations import invitation_token
+    from tests.factories import EventFactory
+
+    invitation = EventInvitation.objects.create(
+        event=EventFactory(), email=world["member"].email, person=world["member"]
+    )
+    return f"/events/invitation/{invitation_token(invitation)}/"
+
+
 def post_only(path: str | Callable[[dict], str]) -> Row:
     return Row(path, LOGIN, 405, 405, 405)
 
@@ -259,6 +272,8 @@ MATRIX: dict[str, Row] = {
     ),
     # The signed link in the "a place is free" mail: whoever holds it may give the place back.
     "events:decline": everyone(200, lambda world: f"/events/decline/{decline_path(world)}/"),
+    # The personal invitation link: log in first, then on to the event's registration form.
+    "events:invitation": Row(event_invitation_path, LOGIN, 302, 302, 302),
     # allauth
     "account_login": anonymous_only("/accounts/login/"),
     "account_signup": anonymous_only("/accounts/signup/"),

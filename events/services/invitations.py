@@ -31,7 +31,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -343,33 +343,28 @@ def invitation_for(
 ) -> EventInvitation | None:
     """The invitation that lets this registration in (see the module's rules), or None.
 
-    Preference: the link the person opened, then one for the attendee, then one for the person
-    registering, then one for the company. One query at most.
+    Preference: the link the person opened, then the attendee's own invitation, then one of the
+    person registering or of the company. One query at most.
     """
     if held is not None and held.event_id == event.pk:
         return held
-    attendee = Q(email=email.strip().lower()) if email else Q(pk__in=[])
-    if person is not None:
-        attendee |= Q(person=person)
-    by = Q(pk__in=[])
-    if registered_by is not None:
-        by = Q(person=registered_by) | Q(email=registered_by.email.lower())
-    who = attendee | by
+    email = email.strip().lower()
+    by_email = registered_by.email.lower() if registered_by is not None else ""
+    who = Q(email__in=[address for address in (email, by_email) if address])
+    people = [user.pk for user in (person, registered_by) if user is not None]
+    if people:
+        who |= Q(person_id__in=people)
     if company is not None:
         who |= Q(company=company)
     candidates = list(EventInvitation.objects.filter(event=event).filter(who).order_by("pk")[:50])
-    tests = [
-        lambda i: (email and i.email == email.strip().lower())
-        or (person is not None and i.person_id == person.pk),
-        lambda i: registered_by is not None
-        and (i.person_id == registered_by.pk or i.email == registered_by.email.lower()),
-        lambda i: company is not None and i.company_id == company.pk,
-    ]
-    for test in tests:
-        for invitation in candidates:
-            if test(invitation):
-                return invitation
-    return None
+
+    def rank(invitation: EventInvitation) -> int:
+        own = (email and invitation.email == email) or (
+            person is not None and invitation.person_id == person.pk
+        )
+        return 0 if own else 1
+
+    return min(candidates, key=rank, default=None)
 
 
 def invitation_for_visitor(session: SessionBase, user, event: Event) -> EventInvitation | None:
@@ -379,9 +374,7 @@ def invitation_for_visitor(session: SessionBase, user, event: Event) -> EventInv
         return held
     return (
         EventInvitation.objects.filter(event=event)
-        .filter(
-            Q(person=user) | Q(email=user.email.lower()) | Q(company__memberships__user=user)
-        )
+        .filter(Q(person=user) | Q(email=user.email.lower()) | Q(company__memberships__user=user))
         .order_by("pk")
         .first()
     )
@@ -392,8 +385,6 @@ def invitation_for_visitor(session: SessionBase, user, event: Event) -> EventInv
 
 def event_figures(event: Event) -> dict[str, int]:
     """Invited, registered (confirmed), waitlisted and checked-in people of one event."""
-    from django.db.models import Count
-
     counts = event.registrations.aggregate(
         registered=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
         waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),

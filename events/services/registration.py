@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import Company, Membership
-from events.models import Event, Registration
+from events.models import Event, EventInvitation, Registration
+from events.services.invitations import invitation_for
 from kag_portal.mail import absolute_url, queue_mail
 
 DECLINE_SALT = "events.decline"
@@ -47,15 +48,15 @@ def _active_registration(event: Event, *, person, email: str) -> Registration | 
     return event.registrations.exclude(status=Registration.Status.CANCELLED).filter(match).first()
 
 
-def _check_open(event: Event) -> None:
+def _check_open(event: Event, *, invitation: EventInvitation | None = None) -> None:
     if event.status == Event.Status.CANCELLED:
         raise RegistrationError(_("This event has been cancelled."))
     if event.status != Event.Status.PUBLISHED:
         raise RegistrationError(_("This event is not open for registration."))
     if timezone.now() > event.registration_deadline:
         raise RegistrationError(_("The registration deadline for this event has passed."))
-    if event.audience == Event.Audience.INVITED:
-        # Hook for invitations (a later step): until they exist, invited-only events are closed.
+    if event.audience == Event.Audience.INVITED and invitation is None:
+        # Who counts as invited: events.services.invitations.invitation_for.
         raise RegistrationError(_("Only invited guests can register for this event."))
 
 
@@ -71,13 +72,25 @@ def register(
     wish_partners: Iterable[Company] = (),
     topics: str = "",
     show_to_attendees: bool = False,
+    invitation: EventInvitation | None = None,
 ) -> Registration:
     """A confirmed place, or a place on the waitlist when the event is full.
 
     The same person (or address) registering again gets their active registration back.
+    `invitation` is the one whose link the person opened; without it, an invitation for the
+    attendee, the person registering or the company is looked up. One is needed for an
+    invited-only event, and it is recorded on the registration.
     """
     event = _lock_event(event.pk)
-    _check_open(event)
+    invitation = invitation_for(
+        event,
+        held=invitation,
+        company=company,
+        person=person,
+        email=email,
+        registered_by=registered_by,
+    )
+    _check_open(event, invitation=invitation)
     if not Membership.objects.filter(company=company, user=registered_by).exists():
         raise RegistrationError(_("You can only register people of your own company."))
     email = email.strip().lower()
@@ -107,6 +120,7 @@ def register(
         topics=topics,
         show_to_attendees=show_to_attendees,
         confirmed_at=now if confirmed else None,
+        invitation=invitation,
     )
     if wish_partners:
         registration.wish_partners.set(wish_partners)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kag_portal.mail import queue_mail
 
-from ..models import AgendaItem, Event, Registration
+from ..models import AgendaItem, Event, EventInvitation, Registration
 
 # What people who registered must hear about: a new time or a new place.
 NOTIFIED_FIELDS = (
@@ -57,8 +58,22 @@ def initial_for_format(fmt: str, day: date | None = None) -> dict:
 
 
 def staff_events() -> QuerySet[Event]:
-    """Every event with its places taken and waitlist length, in one query."""
+    """Every event with invited, places taken, waitlist and checked-in counts, in one query."""
+    # A subquery, not a join: joining invitations and registrations would multiply the counts.
+    invited = (
+        EventInvitation.objects.filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Event.objects.select_related("town", "host_company").annotate(
+        invited_count=Coalesce(Subquery(invited, output_field=IntegerField()), Value(0)),
+        checked_in_count=Count(
+            "registrations",
+            filter=Q(registrations__checked_in_at__isnull=False)
+            & ~Q(registrations__status=Registration.Status.CANCELLED),
+        ),
         confirmed_count=Count(
             "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
         ),

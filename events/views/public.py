@@ -17,6 +17,7 @@ from companies.models import Membership
 from events.forms.registration import EventFilterForm, RegistrationForm
 from events.models import Event, Registration
 from events.services import public as selectors
+from events.services.invitations import invitation_for_visitor
 from events.services.registration import (
     RegistrationError,
     cancel,
@@ -67,7 +68,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _visible_event(request, pk)
     form = None
     own = None
+    invitation = None
     if request.user.is_authenticated:
+        invitation = invitation_for_visitor(request.session, request.user, event)
         own = (
             event.registrations.exclude(status=Registration.Status.CANCELLED)
             .filter(person=request.user)
@@ -83,6 +86,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     wish_partners=form.cleaned_data["wish_partners"],
                     topics=form.cleaned_data["topics"],
                     show_to_attendees=form.cleaned_data["show_to_attendees"],
+                    invitation=invitation,
                     **form.attendee_details(),
                 )
             except RegistrationError as error:
@@ -106,7 +110,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form if is_member else None,
             "own": own,
             "open": event.status == Event.Status.PUBLISHED,
-            "closed_reason": _closed_reason(event),
+            "closed_reason": _closed_reason(event, invited=invitation is not None),
             "osm_query": ", ".join(
                 part
                 for part in (
@@ -120,11 +124,11 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _closed_reason(event: Event) -> str:
+def _closed_reason(event: Event, *, invited: bool = False) -> str:
     """Why a published event takes no registrations now ("" when it does)."""
     if timezone.now() > event.registration_deadline:
         return _("The registration deadline for this event has passed.")
-    if event.audience == Event.Audience.INVITED:
+    if event.audience == Event.Audience.INVITED and not invited:
         return _("Only invited guests can register for this event.")
     return ""
 
