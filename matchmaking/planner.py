@@ -575,6 +575,155 @@ class _Search:
             self._swap(r, a, partner)
         return True
 
+    def _join_sum(self, a: int, table: list[int], skip: int) -> int:
+        wa, ca = self.weight[a], self.count[a]
+        total = 0
+        for y in table:
+            if y != skip:
+                w = wa[y]
+                total += w if w < 0 or not ca[y] else -_REPEAT
+        return total
+
+    # How many continuations the chain search follows at each depth (Lin-Kernighan style: wide
+    # near the start, then only the best).
+    _BREADTH = (6, 3, 2, 1, 1, 1, 1, 1, 1, 1)
+
+    def _try_chain_bfs(self, r: int, a: int) -> bool:
+        """The ejection chain found breadth first: each person ejected keeps the best gain that
+        reached it, so every alternating path within the depth and the positive-gain rule is
+        seen once (an augmenting-path search over the tables)."""
+        tables, where = self.tables[r], self.where[r]
+        source = where[a]
+        table_a = tables[source]
+        big = self.instance.table_size - 1
+        worth_cache: dict[int, int] = {}
+        label = {a: -self._seat_worth(r, a)}
+        parent: dict[int, tuple[int, int]] = {}  # ejected person -> (who took their seat, table)
+        frontier = [a]
+        best, best_end = 0, -1
+        for depth in range(self._DEPTH):
+            following = []
+            for person in frontier:
+                gain = label[person]
+                if depth:
+                    closed = gain + self._join_sum(person, table_a, a)
+                    if closed > best:
+                        best, best_end = closed, person
+                # The tables already on this person's chain.
+                used = {source}
+                step = person
+                while step in parent:
+                    step, table_no = parent[step]
+                    used.add(table_no)
+                values, count, weight = self.values[person], self.count[person], self.weight[person]
+                for c in self.candidates[person]:
+                    if gain + values[c] * big <= 0:
+                        break
+                    target = where[c]
+                    if target < 0 or target in used or count[c]:
+                        continue
+                    used.add(target)
+                    table = tables[target]
+                    joins = [
+                        w if (w := weight[y]) < 0 or not count[y] else -_REPEAT for y in table
+                    ]
+                    total = gain + sum(joins)
+                    for b, join_b in zip(table, joins, strict=True):
+                        joined = total - join_b
+                        if joined <= 0:
+                            continue
+                        worth = worth_cache.get(b)
+                        if worth is None:
+                            worth = worth_cache[b] = self._seat_worth(r, b)
+                        after = joined - worth
+                        if b not in label or after > label[b]:
+                            if b == a:
+                                continue
+                            label[b] = after
+                            parent[b] = (person, target)
+                            following.append(b)
+            if best > 0 or not following:
+                # The shortest improving chains are enough; longer ones come in later passes.
+                frontier = []
+                break
+            following.sort(key=lambda p: -label[p])
+            frontier = following[: self._BEAM]
+        else:
+            for person in frontier:
+                closed = label[person] + self._join_sum(person, table_a, a)
+                if closed > best:
+                    best, best_end = closed, person
+        if best_end < 0:
+            return False
+        moves = [(best_end, source)]
+        step = best_end
+        while step in parent:
+            step, table_no = parent[step]
+            moves.append((step, table_no))
+        moves.reverse()
+        # A label may have improved after its successors were built: check the chain is sound.
+        people = [p for p, _ in moves]
+        touched = [t for _, t in moves]
+        if len(set(people)) != len(people) or len(set(touched)) != len(touched):
+            return False
+        for person, target in moves:
+            self._move(r, person, target)
+        return True
+
+    _DEPTH = 12
+    _BEAM = 40
+
+    def _try_chain(self, r: int, a: int) -> bool:
+        """An ejection chain: a takes b's seat next to its candidate c, b takes the seat of someone
+        next to one of b's candidates, and so on; the last one ejected takes a's old seat. Each
+        step must keep the sum of gains so far positive before its ejection, which keeps the
+        search small; this finds the augmenting paths that plain swaps miss."""
+        tables, where = self.tables[r], self.where[r]
+        source = where[a]
+        table_a = tables[source]
+        big = self.instance.table_size - 1
+        best = [0, None]
+        seat_worth: dict[int, int] = {}
+
+        def step(person: int, gain: int, used: set[int], moves: list, depth: int) -> None:
+            if depth:
+                closed = gain + self._join_sum(person, table_a, a)
+                if closed > best[0]:
+                    best[0], best[1] = closed, [*moves, (person, source)]
+            if depth >= len(self._BREADTH):
+                return
+            values, count = self.values[person], self.count[person]
+            weight = self.weight[person]
+            options = []
+            seen_tables = set(used)
+            for c in self.candidates[person]:
+                if gain + values[c] * big <= 0:
+                    break
+                target = where[c]
+                if target < 0 or target in seen_tables or count[c]:
+                    continue
+                seen_tables.add(target)
+                table = tables[target]
+                joins = [w if (w := weight[y]) < 0 or not count[y] else -_REPEAT for y in table]
+                total = gain + sum(joins)
+                for b, join_b in zip(table, joins, strict=True):
+                    joined = total - join_b
+                    if joined > 0:
+                        worth = seat_worth.get(b)
+                        if worth is None:
+                            worth = seat_worth[b] = self._seat_worth(r, b)
+                        options.append((joined - worth, b, target))
+            options.sort(key=lambda o: -o[0])
+            for after, b, target in options[: self._BREADTH[depth]]:
+                step(b, after, used | {target}, [*moves, (person, target)], depth + 1)
+
+        step(a, -self._seat_worth(r, a), {source}, [], 0)
+        if best[1] is None:
+            return False
+        for person, target in best[1]:
+            self._move(r, person, target)
+        return True
+
     def repair(self, r: int) -> None:
         """Move people out of same-company tables and repeats, searching all tables."""
         company = self.company
@@ -601,7 +750,7 @@ class _Search:
             self.rng.shuffle(order)
             improved = 0
             for a in order:
-                improved += self._try_person(r, a)
+                improved += self._try_person(r, a) or self._try_chain_bfs(r, a)
             if not improved or self.out_of_time():
                 return
 
