@@ -24,3 +24,44 @@ def send_event_invitations(self, event_id: int, audience: dict, invited_by_id: i
     return invitations.send_invitations(
         event_id=event_id, audience=audience, invited_by_id=invited_by_id
     ).invitations
+
+
+# --- Reminders, thank-you, finishing, retention (events.services.followups / retention) ---
+# Periodic (CELERY_BEAT_SCHEDULE); each run does what is due at that moment, and running one
+# twice or two at once changes nothing more (outbox keys, conditional updates).
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def send_event_mails(self) -> dict:
+    from django.utils import timezone
+
+    from .services import followups
+
+    return followups.send_event_mails(now=timezone.now())
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def finish_past_events() -> int:
+    from django.utils import timezone
+
+    from .services import followups
+
+    return followups.finish_past_events(now=timezone.now())
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=600, time_limit=660)
+def anonymise_past_attendance() -> int:
+    from django.utils import timezone
+
+    from .services import retention
+
+    return retention.anonymise_past_attendance(now=timezone.now())

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import invitations, public
+from .views import followups as followup_views
 
 app_name = "events"
 urlpatterns = [
@@ -11,5 +12,14 @@ urlpatterns = [
     path("registrations/<int:pk>/", public.registration_detail, name="registration"),
     path("registrations/<int:pk>/cancel/", public.registration_cancel, name="cancel"),
     path("decline/<str:token>/", public.decline, name="decline"),
+    path("registrations/<int:pk>/feedback/", followup_views.feedback, name="feedback"),
+    path(
+        "registrations/<int:pk>/cooperation/", followup_views.cooperation, name="cooperation"
+    ),
+    path(
+        "cooperations/<int:pk>/confirm/",
+        followup_views.cooperation_confirm,
+        name="cooperation_confirm",
+    ),
     path("invitation/<str:token>/", invitations.invitation_link, name="invitation"),
 ]

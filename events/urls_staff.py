@@ -3,11 +3,13 @@
 from django.urls import path
 
 from .views import invitations, staff
+from .views import followups as followup_views
 
 app_name = "staff_events"
 urlpatterns = [
     path("", staff.event_list, name="list"),
     path("new/", staff.event_create, name="create"),
+    path("retention/", followup_views.retention_settings, name="retention"),
     path("<int:pk>/", staff.event_edit, name="edit"),
     path("<int:pk>/duplicate/", staff.event_duplicate, name="duplicate"),
     path("<int:pk>/publish/", staff.event_publish, name="publish"),

@@ -214,6 +214,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "companies.tasks.send_weekly_digests",
         "schedule": 3600.0,
     },
+    # events.services.followups decides what is due: reminders 2 days before and from 7 o'clock
+    # on the day, the thank-you from 9 o'clock the day after.
+    "event-mails": {
+        "task": "events.tasks.send_event_mails",
+        "schedule": 900.0,
+    },
+    "finish-past-events": {
+        "task": "events.tasks.finish_past_events",
+        "schedule": 900.0,
+    },
+    # Attendance details past the retention period staff set (events.services.retention).
+    "anonymise-past-attendance": {
+        "task": "events.tasks.anonymise_past_attendance",
+        "schedule": 86400.0,
+    },
 }
 
 # --- Mail ----------------------------------------------------------------------------------------

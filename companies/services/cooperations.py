@@ -6,10 +6,13 @@ confirmed by the person recording; the others confirm when one of their members 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Cooperation, CooperationParty, HelpRequest, Membership
+from ..models import Company, Cooperation, CooperationParty, HelpRequest, Membership
 
 
 @transaction.atomic
@@ -39,6 +42,49 @@ def record_request_cooperation(*, help_request: HelpRequest, closed_by) -> Coope
                 confirmed_by=closed_by,
             ),
             CooperationParty(cooperation=cooperation, company_id=help_request.helped_by_id),
+        ]
+    )
+    return cooperation
+
+
+@transaction.atomic
+def propose_cooperation(
+    *,
+    proposer: Company,
+    partners: Sequence[Company],
+    description: str,
+    origin: str,
+    created_by,
+    without_kag: str = "",
+    started_on: date | None = None,
+    proposer_confirms: bool = True,
+) -> Cooperation:
+    """A cooperation told by one company (an event's attendee, a speed-dating pair): the proposer
+    is confirmed by the person telling it, every partner still has to confirm. Mailing the
+    partners is the caller's part, since the confirmation page depends on where it began.
+    `proposer_confirms=False` makes a lead nobody has confirmed yet (a mutual speed-dating
+    follow-up, proposed by the portal rather than told by a person)."""
+    now = timezone.now()
+    cooperation = Cooperation.objects.create(
+        description=description,
+        started_on=started_on or timezone.localdate(),
+        origin=origin,
+        would_have_happened_without_kag=without_kag,
+        created_by=created_by,
+    )
+    CooperationParty.objects.bulk_create(
+        [
+            CooperationParty(
+                cooperation=cooperation,
+                company=proposer,
+                confirmed_at=now if proposer_confirms else None,
+                confirmed_by=created_by if proposer_confirms else None,
+            ),
+            *(
+                CooperationParty(cooperation=cooperation, company=partner)
+                for partner in partners
+                if partner.pk != proposer.pk
+            ),
         ]
     )
     return cooperation

@@ -5,13 +5,27 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Registration
+from ..models import Feedback, Registration
 from .registration import cancel
+from .retention import anonymise_registrations
 
 
 def _registrations_of(user):
     # The person's own places: as the account holder, or under their address.
     return Registration.objects.filter(Q(person=user) | Q(email__iexact=user.email))
+
+
+def _feedback_of(registration: Registration) -> dict | None:
+    try:
+        feedback = registration.feedback
+    except Feedback.DoesNotExist:
+        return None
+    return {
+        "rating": feedback.rating,
+        "next_format": feedback.next_format,
+        "topics": feedback.topics,
+        "given_at": feedback.created_at.isoformat(),
+    }
 
 
 def export(user) -> list[dict]:
@@ -29,9 +43,10 @@ def export(user) -> list[dict]:
             "checked_in_at": (
                 registration.checked_in_at.isoformat() if registration.checked_in_at else None
             ),
+            "feedback": _feedback_of(registration),
         }
         for registration in _registrations_of(user)
-        .select_related("event", "company")
+        .select_related("event", "company", "feedback")
         .prefetch_related("wish_partners")
         .order_by("event__starts_at")
     ]
@@ -39,7 +54,8 @@ def export(user) -> list[dict]:
 
 def delete(user) -> None:
     """Places at coming events are given back (the waitlist moves up); past registrations stay
-    only as anonymous counts: no name, no address, no wishes or topics."""
+    only as anonymous counts (events.services.retention): no name, no address, no wishes or
+    topics. Feedback stays, without a way back to the person."""
     now = timezone.now()
     for registration in (
         _registrations_of(user)
@@ -47,15 +63,5 @@ def delete(user) -> None:
         .exclude(status=Registration.Status.CANCELLED)
     ):
         cancel(registration=registration, by=user)
-    for registration in _registrations_of(user):
-        registration.wish_partners.clear()
-        # A unique placeholder per row: the address is part of a uniqueness rule per event.
-        Registration.objects.filter(pk=registration.pk).update(
-            person=None,
-            name="",
-            email=f"deleted-{registration.pk}@invalid",
-            topics="",
-            show_to_attendees=False,
-            updated_at=now,
-        )
+    anonymise_registrations(_registrations_of(user), now=now)
     Registration.objects.filter(registered_by=user).update(registered_by=None)
