@@ -97,10 +97,8 @@ def table_sizes(present: int, table_size: int) -> list[int]:
     # Round half down: 6.5 tables become 6.
     tables = (2 * present + table_size - 1) // (2 * table_size)
     fewest, most = -(-present // high), present // low
-    if fewest <= most:
-        tables = min(max(tables, fewest), most)
-    else:
-        tables = present // 2
+    # No count fits only for two people at tables of four: one pair.
+    tables = min(max(tables, fewest), most) if fewest <= most else present // 2
     size, larger = divmod(present, tables)
     return [size + 1] * larger + [size] * (tables - larger)
 
@@ -277,7 +275,7 @@ def check_plan(instance: Instance, rounds: Sequence[Sequence[Sequence[str]]]) ->
 
 def upper_bound(instance: Instance) -> int:
     """The simple bound of SCHEMA.md: each person meets at most b_i new partners in the rounds
-    left, at best their b_i most valuable ones; halve the sum and add what the played rounds hold."""
+    left, at best their b_i most valuable ones; halve the sum, add what the played rounds hold."""
     validate(instance)
     people = instance.attendees
     n = len(people)
@@ -353,7 +351,10 @@ class _Search:
         """Each person's most valuable possible partners, best first (ties by a seeded order)."""
         inst = self.instance
         free = range(len(inst.fixed_rounds), inst.rounds)
-        width = min(self.n, 2 * (inst.table_size - 1) * max(1, len(free)) + 8)
+        # About as many as the seats a person fills in the event, twice that for pairs, where
+        # the chains need more room to find augmenting paths.
+        seats = max(2, inst.table_size - 1) * max(1, len(free))
+        width = min(self.n, seats + 8)
         order = list(range(self.n))
         self.rng.shuffle(order)
         rank = [0] * self.n
@@ -450,9 +451,7 @@ class _Search:
 
     def _colleagues_at_table(self, r: int) -> bool:
         company = self.company
-        return any(
-            len({company[p] for p in table}) < len(table) for table in self.tables[r]
-        )
+        return any(len({company[p] for p in table}) < len(table) for table in self.tables[r])
 
     def _clear_round(self, r: int) -> None:
         count = self.count
@@ -624,9 +623,7 @@ class _Search:
                         continue
                     used.add(target)
                     table = tables[target]
-                    joins = [
-                        w if (w := weight[y]) < 0 or not count[y] else -_REPEAT for y in table
-                    ]
+                    joins = [w if (w := weight[y]) < 0 or not count[y] else -_REPEAT for y in table]
                     total = gain + sum(joins)
                     for b, join_b in zip(table, joins, strict=True):
                         joined = total - join_b
@@ -775,12 +772,12 @@ def plan_seating(
     free = range(len(instance.fixed_rounds), instance.rounds)
     for r in free:
         search.build_round(r)
-    for _ in range(2):
+    # One more pass over every round, now that each knows the pairs all others use.
+    for r in free:
         if search.out_of_time():
             break
-        for r in free:
-            search.improve_round(r, passes=2)
-            search.repair(r)
+        search.improve_round(r, passes=1)
+        search.repair(r)
     return search.result()
 
 

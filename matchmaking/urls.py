@@ -1,0 +1,11 @@
+"""URLs under /events/ (included before events.urls): an attendee's seat plan."""
+
+from django.urls import path
+
+from .views import partners
+
+app_name = "matchmaking"
+urlpatterns = [
+    path("<int:pk>/my-partners/", partners.my_partners, name="my_partners"),
+    path("<int:pk>/my-partners/rounds/", partners.my_partners_fragment, name="my_partners_rounds"),
+]
