@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format messages clean-venv
+.PHONY: run test lint format messages clean-venv bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The seat planner against the LP bound and a greedy baseline (BENCH_ARGS=--quick skips the slow
+# baseline on the big events; BENCH_ARGS="--only n060" picks samples).
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m matchmaking.bench $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
