@@ -15,6 +15,10 @@ class EventsConfig(AppConfig):
         me_sections.register(6, "staff_events", staff.me_section)
         # For everyone: their coming registrations, after their companies (10).
         me_sections.register(20, "events", public.me_section)
+        # For everyone: their personal calendar subscription (views/calendar.py).
+        from .views import calendar
+
+        me_sections.register(21, "events_calendar", calendar.me_section)
 
         from kag_portal import demo, personal_data
 
@@ -22,6 +26,14 @@ class EventsConfig(AppConfig):
 
         # Registrations: exported; at deletion coming places are given back, past ones anonymised.
         personal_data.register("events", event_data.export, event_data.delete)
+        from .services import calendar as calendar_data
+
+        # The secret calendar link: exported, deleted with the account.
+        personal_data.register(
+            "events_calendar",
+            calendar_data.export_personal_data,
+            calendar_data.delete_personal_data,
+        )
 
         from .services.demo import seed_events
 

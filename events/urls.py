@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import invitations, public
+from .views import calendar, invitations, public
 from .views import followups as followup_views
 
 app_name = "events"
@@ -22,4 +22,9 @@ urlpatterns = [
         name="cooperation_confirm",
     ),
     path("invitation/<str:token>/", invitations.invitation_link, name="invitation"),
+    # Calendar files (views/calendar.py); a personal feed is opened by its secret token.
+    path("<int:pk>/event.ics", calendar.event_ics, name="ics"),
+    path("feed.ics", calendar.public_feed, name="public_feed"),
+    path("feed/renew/", calendar.renew_feed, name="renew_feed"),
+    path("feed/<slug:token>.ics", calendar.personal_feed, name="personal_feed"),
 ]

@@ -218,6 +218,13 @@ def help_request_path(world: dict, suffix: str = "") -> str:
 def company_page_path(world: dict) -> str:
     """The page of "member"'s published company (made here if the world has none yet)."""
     from companies.models import Membership
+def personal_feed_path(world: dict) -> str:
+    """The secret calendar feed of "member": whoever holds the link gets it, no login."""
+    from events.services.calendar import renew_feed
+
+    return f"/events/feed/{renew_feed(user=world['member']).token}.ics"
+
+
     from tests.factories import MembershipFactory
 
     membership = Membership.objects.filter(user=world["member"]).select_related("company").first()
@@ -352,6 +359,13 @@ def test_permission(client, world, name, role):
     else:
         assert response.status_code == expected, f"{path} as {role}"
 
+    # Calendar files: a published event's .ics and the public feed for everyone.
+    "events:ics": everyone(
+        200, lambda world: f"/events/{event_registration(world).event_id}/event.ics"
+    ),
+    "events:public_feed": everyone(200, "/events/feed.ics"),
+    "events:personal_feed": everyone(200, personal_feed_path),
+    "events:renew_feed": post_only("/events/feed/renew/"),
 
 @pytest.mark.django_db
 def test_the_data_export_holds_only_the_persons_own_data(client, world):

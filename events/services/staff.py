@@ -23,6 +23,9 @@ NOTIFIED_FIELDS = (
     "town_id",
 )
 
+# What a calendar entry shows: any change raises the calendar SEQUENCE (no mail for these alone).
+CALENDAR_FIELDS = (*NOTIFIED_FIELDS, "title", "description")
+
 # Defaults by format for a new event (local time, places); from the region's usual events.
 FORMAT_DEFAULTS = {
     Event.Format.NETWORK_EVENING: {"start": (18, 0), "end": (22, 0), "capacity": 60},
@@ -109,8 +112,9 @@ def save_event(
 ) -> bool:
     """Save an event and its agenda; True when registered people were told about a change.
 
-    A published event whose time or place changes gets a higher calendar SEQUENCE (calendars
-    then update the entry) and one mail per registered person for each such change.
+    Any change a calendar entry shows (time, place, title, description) raises the calendar
+    SEQUENCE, so calendars update the entry; when the time or place of a published event
+    changes, every registered person also gets one mail per change.
     """
     changed = False
     if event.pk is None:
@@ -120,7 +124,7 @@ def save_event(
         changed = before.status == Event.Status.PUBLISHED and any(
             getattr(before, name) != getattr(event, name) for name in NOTIFIED_FIELDS
         )
-        if changed:
+        if any(getattr(before, name) != getattr(event, name) for name in CALENDAR_FIELDS):
             event.calendar_sequence = before.calendar_sequence + 1
     event.save()
     for item in deleted:

@@ -269,7 +269,8 @@ def test_a_new_title_or_a_change_to_a_draft_mails_nobody(staff_client):
 
     assert not OutboxMail.objects.exists()
     event.refresh_from_db()
-    assert (event.title, event.calendar_sequence) == ("Neuer Titel", 0)
+    # No mail, but calendars must show the new title: the SEQUENCE rises.
+    assert (event.title, event.calendar_sequence) == ("Neuer Titel", 1)
 
 
 def test_an_agenda_item_can_be_changed_and_removed(staff_client):

@@ -1,0 +1,205 @@
+"""Calendar files (.ics) of events: one event, a person's subscription feed, the public feed.
+
+Built with the icalendar library. An event has the same UID in every file and feed
+(`<calendar_uid>@<portal host>`) and the SEQUENCE that events.services.staff raises on every
+change people must see, so calendar apps update their entry instead of adding a second one.
+Times are written in Europe/Berlin with a VTIMEZONE, so they stay right across summer time.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from kag_portal.mail import absolute_url
+
+from ..models import CalendarFeed, Event, Registration
+
+# The region's events happen in this zone, whatever zone the portal renders pages in.
+EVENT_TIME_ZONE = ZoneInfo("Europe/Berlin")
+PRODID = "-//KAG//KAG Portal//DE"
+# Feeds keep cancelled and past events this long, so calendars show what happened to them.
+FEED_PAST_DAYS = 90
+# What secrets.token_urlsafe(32) gives: 43 characters of the URL-safe alphabet.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def event_uid(event: Event) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "kag-portal"
+    return f"{event.calendar_uid}@{host}"
+
+
+def _location(event: Event) -> str:
+    town = f"{event.venue_postal_code} {event.town.name}".strip()
+    return ", ".join(part for part in (event.venue_name, event.venue_street, town) if part)
+
+
+def _component(event: Event, *, waitlisted: bool = False) -> icalendar.Event:
+    url = absolute_url(event.get_absolute_url())
+    notes = [event.description.strip()] if event.description.strip() else []
+    if waitlisted:
+        notes.append(_("You are on the waitlist for this event."))
+    notes.append(url)
+    if event.status == Event.Status.CANCELLED:
+        status = "CANCELLED"
+    elif waitlisted:
+        # Not a confirmed place yet: calendars show it as tentative.
+        status = "TENTATIVE"
+    else:
+        status = "CONFIRMED"
+    component = icalendar.Event.new(
+        uid=event_uid(event),
+        sequence=event.calendar_sequence,
+        stamp=timezone.now(),
+        last_modified=event.updated_at,
+        summary=event.title,
+        # The Markdown source reads well as plain text; the link for apps that hide URL.
+        description="\n\n".join(notes),
+        location=_location(event),
+        url=url,
+        start=event.starts_at.astimezone(EVENT_TIME_ZONE),
+        end=event.ends_at.astimezone(EVENT_TIME_ZONE),
+        status=status,
+    )
+    return component
+
+
+def _calendar(components: Iterable[icalendar.Event], *, name: str, events: list[Event]) -> bytes:
+    calendar = icalendar.Calendar.new(
+        prodid=PRODID,
+        method="PUBLISH",
+        name=name,
+        # Stable, so a calendar app sees the same calendar on every download.
+        uid=f"{slugify(name) or 'kag'}@{urlsplit(settings.SITE_URL).hostname or 'kag-portal'}",
+        refresh_interval=timedelta(hours=1),
+    )
+    for component in components:
+        calendar.add_component(component)
+    if events:
+        # Whole years around the events: a short VTIMEZONE that covers every DST change they see.
+        first = min(event.starts_at for event in events).astimezone(EVENT_TIME_ZONE)
+        last = max(event.ends_at for event in events).astimezone(EVENT_TIME_ZONE)
+        calendar.add_missing_timezones(
+            first_date=date(first.year, 1, 1), last_date=date(last.year + 1, 1, 1)
+        )
+    return calendar.to_ical()
+
+
+def event_calendar(event: Event) -> bytes:
+    """The .ics file of one event."""
+    return _calendar([_component(event)], name=event.title, events=[event])
+
+
+def event_filename(event: Event) -> str:
+    day = event.starts_at.astimezone(EVENT_TIME_ZONE).date().isoformat()
+    return f"kag-{slugify(event.title)[:60] or 'veranstaltung'}-{day}.ics"
+
+
+def public_feed_events() -> QuerySet[Event]:
+    """Published events, and cancelled or finished ones of the last 90 days (one query)."""
+    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    return (
+        Event.objects.filter(ends_at__gte=since)
+        .filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED, Event.Status.FINISHED])
+        .select_related("town")
+        .order_by("starts_at", "pk")
+    )
+
+
+def public_feed() -> bytes:
+    events = list(public_feed_events())
+    return _calendar((_component(event) for event in events), name=_("KAG events"), events=events)
+
+
+def personal_feed_registrations(user) -> QuerySet[Registration]:
+    """The person's own active places (confirmed or waitlisted), not drafts, recent or coming.
+
+    Cancelled registrations are left out: the entry disappears from the person's calendar.
+    Places they booked for colleagues are the colleagues' and are left out too.
+    """
+    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    return (
+        Registration.objects.filter(Q(person=user) | Q(email__iexact=user.email))
+        .filter(status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED])
+        .exclude(event__status=Event.Status.DRAFT)
+        .filter(event__ends_at__gte=since)
+        .select_related("event", "event__town")
+        .order_by("event__starts_at", "pk")
+    )
+
+
+def personal_feed(feed: CalendarFeed) -> bytes:
+    registrations = list(personal_feed_registrations(feed.user))
+    # One entry per event, even if the person's address and account hold two places.
+    by_event: dict[int, Registration] = {}
+    for registration in registrations:
+        by_event.setdefault(registration.event_id, registration)
+    components = [
+        _component(
+            registration.event,
+            waitlisted=registration.status == Registration.Status.WAITLISTED,
+        )
+        for registration in by_event.values()
+    ]
+    return _calendar(
+        components,
+        name=_("My KAG events"),
+        events=[registration.event for registration in by_event.values()],
+    )
+
+
+def find_feed(token: str) -> CalendarFeed | None:
+    """The feed of a token, or None; a guessed or renewed-away token finds nothing."""
+    if not TOKEN_PATTERN.fullmatch(token):
+        return None
+    feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
+    # The database compares exactly; compare_digest guards against a collation that would not.
+    if feed is None or not secrets.compare_digest(feed.token, token):
+        return None
+    if not feed.user.is_active:
+        return None
+    return feed
+
+
+@transaction.atomic
+def renew_feed(*, user) -> CalendarFeed:
+    """A new secret token for the person's feed (made on first use); the old link stops working."""
+    token = secrets.token_urlsafe(32)
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(
+        user=user, defaults={"token": token}
+    )
+    if not created:
+        feed.token = token
+        feed.save(update_fields=["token"])
+    return feed
+
+
+def feed_links(feed: CalendarFeed) -> dict[str, str]:
+    """The https address of a feed and the same as webcal://, which calendar apps subscribe to."""
+    https = absolute_url(reverse("events:personal_feed", args=[feed.token]))
+    return {"https": https, "webcal": re.sub(r"^https?://", "webcal://", https)}
+
+
+def export_personal_data(user) -> dict | None:
+    """The person's calendar link, for the data export (kag_portal.personal_data)."""
+    feed = CalendarFeed.objects.filter(user=user).first()
+    if feed is None:
+        return None
+    return {"created_at": feed.created_at.isoformat(), "feed_url": feed_links(feed)["https"]}
+
+
+def delete_personal_data(user) -> None:
+    CalendarFeed.objects.filter(user=user).delete()
