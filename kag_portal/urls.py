@@ -24,7 +24,10 @@ urlpatterns = [
     path("companies/", include("companies.urls")),
     path("requests/", include("companies.urls_requests")),
     path("staff/companies/", include("companies.urls_staff")),
+    # The seat plans (matchmaking) before the events' own URLs they extend.
+    path("events/", include("matchmaking.urls")),
     path("events/", include("events.urls")),
+    path("staff/events/", include("matchmaking.urls_staff")),
     path("staff/events/", include("events.urls_staff")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

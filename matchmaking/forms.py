@@ -41,8 +41,7 @@ class RoundForm(forms.Form):
     def __init__(self, *args, rounds: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].choices = [(0, _("not started"))] + [
-            (number, _("Round %(number)d") % {"number": number})
-            for number in range(1, rounds + 1)
+            (number, _("Round %(number)d") % {"number": number}) for number in range(1, rounds + 1)
         ]
 
 

@@ -233,6 +233,60 @@ def personal_feed_path(world: dict) -> str:
     return f"/companies/{membership.company.slug}/"
 
 
+def published_seat_plan(world: dict):
+    """A speed-dating evening with a published seat plan; "member" is seated in it."""
+    from events.services.registration import register
+    from matchmaking.services import seating
+    from tests.matchmaking.seating_helpers import attendees, speed_dating_event
+
+    event = speed_dating_event(rounds=2)
+    own = register(
+        event=event,
+        company=world["company"],
+        person=world["member"],
+        name="Mitglied",
+        email=world["member"].email,
+        registered_by=world["member"],
+    )
+    attendees(event, 3)
+    plan = seating.generate_plan(
+        event=event, source="registrations", expected_version=None, by=world["staff"]
+    )
+    seating.publish(event=event, expected_version=plan.version, by=world["staff"])
+    return event, own
+
+
+def seating_rows() -> dict[str, Row]:
+    """Seat plans (matchmaking): staff tools, and an attendee's partners (the attendee, owners of
+    their company and staff; everyone else 404, as before publishing:
+    tests/matchmaking/test_partners.py)."""
+
+    def staff_path(suffix: str = "") -> Callable[[dict], str]:
+        return lambda world: f"/staff/events/{published_seat_plan(world)[0].pk}/seating/{suffix}"
+
+    def partners_path(suffix: str = "") -> Callable[[dict], str]:
+        def path(world: dict) -> str:
+            event, own = published_seat_plan(world)
+            return f"/events/{event.pk}/my-partners/{suffix}?registration={own.pk}"
+
+        return path
+
+    return {
+        "staff_matchmaking:seating": staff_only(staff_path()),
+        "staff_matchmaking:generate": staff_only(staff_path("generate/"), 405),  # POST only
+        "staff_matchmaking:swap": staff_only(staff_path("swap/"), 405),
+        "staff_matchmaking:replan": staff_only(staff_path("replan/"), 405),
+        "staff_matchmaking:current_round": staff_only(staff_path("round/"), 405),
+        "staff_matchmaking:publish": staff_only(staff_path("publish/"), 405),
+        "staff_matchmaking:unpublish": staff_only(staff_path("unpublish/"), 405),
+        "staff_matchmaking:print_tables": staff_only(staff_path("print/tables/")),
+        "staff_matchmaking:print_wall": staff_only(staff_path("print/wall/")),
+        "staff_matchmaking:print_slips": staff_only(staff_path("print/slips/")),
+        "matchmaking:my_partners": Row(partners_path(), LOGIN, 200, 404, 200),
+        "matchmaking:my_partners_rounds": Row(partners_path("rounds/"), LOGIN, 200, 404, 200),
+    }
+
+
 MATRIX: dict[str, Row] = {
     # kag_portal
     "home": everyone(200, "/"),
@@ -269,6 +323,8 @@ MATRIX: dict[str, Row] = {
     "events:list": everyone(200, "/events/"),
     # staff event tools (events/urls_staff.py): KAG staff only
     **staff_event_rows(),
+    # seat plans (matchmaking/urls.py, urls_staff.py)
+    **seating_rows(),
     "events:detail": everyone(200, lambda world: f"/events/{event_registration(world).event_id}/"),
     # A registration: the attendee, who registered them and their company's members only.
     "events:registration": Row(

@@ -205,9 +205,7 @@ def _status_change(request: HttpRequest, pk: int, change, done: str) -> HttpResp
         _invalid(request, form)
         return _back(event)
     try:
-        change(
-            event=event, expected_version=form.cleaned_data["expected_version"], by=request.user
-        )
+        change(event=event, expected_version=form.cleaned_data["expected_version"], by=request.user)
     except seating.SeatingError as error:
         messages.error(request, str(error))
     else:
