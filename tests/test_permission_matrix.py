@@ -96,6 +96,7 @@ def staff_event_rows() -> dict[str, Row]:
         "staff_events:registrations": staff_only(event("registrations/")),
         "staff_events:registrations_csv": staff_only(event("registrations.csv")),
         "staff_events:print": staff_only(event("print/")),
+        "staff_events:retention": staff_only("/staff/events/retention/"),
         "staff_events:invitations": staff_only(event("invitations/")),
     }
 
@@ -287,6 +288,22 @@ def seating_rows() -> dict[str, Row]:
     }
 
 
+def cooperation_confirm_path(world: dict) -> str:
+    """A cooperation a third company told about, awaiting the confirmation of "member"'s one."""
+    from companies.models import Cooperation
+    from companies.services.cooperations import propose_cooperation
+    from tests.factories import CompanyFactory
+
+    cooperation = propose_cooperation(
+        proposer=CompanyFactory(published=True),
+        partners=[world["company"]],
+        description="Gemeinsame Ausbildungsmesse",
+        origin=Cooperation.Origin.EVENT,
+        created_by=None,
+    )
+    return f"/events/cooperations/{cooperation.pk}/confirm/"
+
+
 MATRIX: dict[str, Row] = {
     # kag_portal
     "home": everyone(200, "/"),
@@ -335,6 +352,23 @@ MATRIX: dict[str, Row] = {
     ),
     # The signed link in the "a place is free" mail: whoever holds it may give the place back.
     "events:decline": everyone(200, lambda world: f"/events/decline/{decline_path(world)}/"),
+    # After the event (views/followups.py): only the attendee themself; a coming event shows why
+    # the form is not there yet. The confirmation: members of the companies in it.
+    "events:feedback": Row(
+        lambda world: f"/events/registrations/{event_registration(world).pk}/feedback/",
+        LOGIN,
+        200,
+        404,
+        404,
+    ),
+    "events:cooperation": Row(
+        lambda world: f"/events/registrations/{event_registration(world).pk}/cooperation/",
+        LOGIN,
+        200,
+        404,
+        404,
+    ),
+    "events:cooperation_confirm": Row(cooperation_confirm_path, LOGIN, 200, 404, 404),
     # The personal invitation link: log in first, then on to the event's registration form.
     "events:invitation": Row(event_invitation_path, LOGIN, 302, 302, 302),
     # allauth
