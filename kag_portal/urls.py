@@ -29,6 +29,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("staff/events/", include("matchmaking.urls_staff")),
     path("staff/events/", include("events.urls_staff")),
+    path("staff/impact/", include("impact.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     # Last: the legal pages live at the top level (/impressum/, /datenschutz/, …).

@@ -340,6 +340,11 @@ MATRIX: dict[str, Row] = {
     "events:list": everyone(200, "/events/"),
     # staff event tools (events/urls_staff.py): KAG staff only
     **staff_event_rows(),
+    # the impact dashboard and funder report (impact/urls.py): KAG staff only
+    "impact:dashboard": staff_only("/staff/impact/"),
+    "impact:figure_list": staff_only("/staff/impact/registrations/"),
+    "impact:report": staff_only("/staff/impact/report/"),
+    "impact:report_csv": staff_only("/staff/impact/report.csv"),
     # seat plans (matchmaking/urls.py, urls_staff.py)
     **seating_rows(),
     "events:detail": everyone(200, lambda world: f"/events/{event_registration(world).event_id}/"),
