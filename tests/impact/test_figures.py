@@ -145,7 +145,7 @@ def test_the_figures_of_a_half_year(region):
     result = figures(Period(START, END))
 
     assert result.events == 2
-    assert dict((key, n) for key, _label, n in result.events_by_format) == {
+    assert {key: n for key, _label, n in result.events_by_format} == {
         "network_evening": 1,
         "breakfast": 1,
         "company_visit": 0,
@@ -239,9 +239,10 @@ def test_every_figure_links_to_its_list(client, region):
         assert f'href="{url}?start=2026-01-01&amp;end=2026-06-30"' in page, key
         response = client.get(url, query)
         assert response.status_code == 200
-        assert response.context["page"].paginator.count == FIGURE_LISTS[key].rows(
-            Period(START, END)
-        ).count()
+        assert (
+            response.context["page"].paginator.count
+            == FIGURE_LISTS[key].rows(Period(START, END)).count()
+        )
 
 
 def test_an_unknown_figure_is_not_found(client):
