@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .views import checkin as checkin_views
 from .views import invitations, staff
 from .views import followups as followup_views
 
@@ -17,5 +18,16 @@ urlpatterns = [
     path("<int:pk>/registrations/", staff.registrations, name="registrations"),
     path("<int:pk>/registrations.csv", staff.registrations_csv, name="registrations_csv"),
     path("<int:pk>/print/", staff.print_list, name="print"),
+    # Check-in at the door (views/checkin.py).
+    path("<int:pk>/checkin/", checkin_views.checkin, name="checkin"),
+    path("<int:pk>/checkin/code/", checkin_views.checkin_lookup, name="checkin_lookup"),
+    path("<int:pk>/checkin/code/<str:code>/", checkin_views.checkin_code, name="checkin_code"),
+    path("<int:pk>/checkin/walk-in/", checkin_views.checkin_walk_in, name="checkin_walk_in"),
+    path("<int:pk>/checkin/<int:registration_pk>/in/", checkin_views.checkin_in, name="checkin_in"),
+    path(
+        "<int:pk>/checkin/<int:registration_pk>/undo/",
+        checkin_views.checkin_undo,
+        name="checkin_undo",
+    ),
     path("<int:pk>/invitations/", invitations.staff_invitations, name="invitations"),
 ]

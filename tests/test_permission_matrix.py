@@ -86,6 +86,20 @@ def staff_event_rows() -> dict[str, Row]:
 
         return path
 
+    def checkin_path(kind: str) -> Callable[[dict], str]:
+        """The check-in URL of "member"'s registration: its scan code, or one-tap in / undo."""
+
+        def path(world: dict) -> str:
+            from events.services.checkin import checkin_code
+
+            registration = event_registration(world)
+            base = f"/staff/events/{registration.event_id}/checkin"
+            if kind == "code":
+                return f"{base}/code/{checkin_code(registration)}/"
+            return f"{base}/{registration.pk}/{kind}/"
+
+        return path
+
     return {
         "staff_events:list": staff_only("/staff/events/"),
         "staff_events:create": staff_only("/staff/events/new/"),
@@ -96,6 +110,14 @@ def staff_event_rows() -> dict[str, Row]:
         "staff_events:registrations": staff_only(event("registrations/")),
         "staff_events:registrations_csv": staff_only(event("registrations.csv")),
         "staff_events:print": staff_only(event("print/")),
+        # Check-in at the door (views/checkin.py); a forged scan code is a 404 for staff too:
+        # tests/events/test_checkin.py.
+        "staff_events:checkin": staff_only(event("checkin/")),
+        "staff_events:checkin_lookup": staff_only(event("checkin/code/"), 405),  # POST only
+        "staff_events:checkin_code": staff_only(checkin_path("code")),
+        "staff_events:checkin_walk_in": staff_only(event("checkin/walk-in/")),
+        "staff_events:checkin_in": staff_only(checkin_path("in"), 405),
+        "staff_events:checkin_undo": staff_only(checkin_path("undo"), 405),
         "staff_events:retention": staff_only("/staff/events/retention/"),
         "staff_events:invitations": staff_only(event("invitations/")),
     }
