@@ -21,12 +21,13 @@ TAGS = ["cnc", "coating", "optics", "spannzangen", "erp"]
 @st.composite
 def events(draw) -> Instance:
     count = draw(st.integers(2, 14))
-    firms = draw(st.integers(1, count))
+    # Mostly plannable events: a few colleagues at most (bad input has its own tests).
+    firms = draw(st.integers(max(2, count // 2), count))
     rounds = draw(st.integers(1, 5))
     attendees = tuple(
         Attendee(
             id=f"P{i:02d}",
-            company=f"C{draw(st.integers(0, firms - 1)):02d}",
+            company=f"C{(i + draw(st.integers(0, 1))) % firms:02d}",
             industry=draw(st.sampled_from([None, "tools", "optics"])),
             offers=frozenset(draw(st.lists(st.sampled_from(TAGS), max_size=2))),
             needs=frozenset(draw(st.lists(st.sampled_from(TAGS), max_size=2))),
