@@ -246,8 +246,11 @@ def send_invitations(*, event_id: int, audience: dict, invited_by_id: int | None
     pks = create_invitations(event=event, to=to, by_id=invited_by_id)
     for batch in _chunks(pks):
         with transaction.atomic():
-            invitations = EventInvitation.objects.filter(pk__in=batch).select_related(
-                "person", "company"
+            # In key order: concurrent sends then wait on the same outbox key, never cross.
+            invitations = (
+                EventInvitation.objects.filter(pk__in=batch)
+                .select_related("person", "company")
+                .order_by("pk")
             )
             for invitation in invitations:
                 invitation.event = event

@@ -1,0 +1,99 @@
+"""How long an invitation to 2,000 people takes: recording the invitations and queueing the mails,
+then sending them (Celery eager, the locmem mail backend). Figures are printed (`pytest -s`); the
+bounds are generous on purpose, they only catch a fan-out that went quadratic."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core import mail as django_mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from companies.models import Company, Membership
+from events.models import EventInvitation
+from events.services.invitations import Kind, recipients, send_invitations
+from kag_portal.models import OutboxMail, User
+from tests.factories import CompanyFactory, EventFactory, TownFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+COMPANIES = 1000
+PEOPLE_PER_COMPANY = 2
+
+
+def region_with_people() -> None:
+    """1,000 published companies with two members each, made in a few bulk inserts."""
+    town = TownFactory()
+    Company.objects.bulk_create(
+        [CompanyFactory.build(published=True, town=town) for _ in range(COMPANIES)]
+    )
+    template = UserFactory.build()  # one password hash for everyone: hashing is not measured
+    User.objects.bulk_create(
+        [
+            User(
+                email=f"person{n}@fanout.example",
+                display_name=f"Person {n}",
+                # Every fourth person reads English.
+                preferred_language="en" if n % 4 == 0 else "de",
+                password=template.password,
+            )
+            for n in range(COMPANIES * PEOPLE_PER_COMPANY)
+        ]
+    )
+    companies = list(Company.objects.filter(town=town).order_by("pk").values_list("pk", flat=True))
+    people = list(
+        User.objects.filter(email__endswith="@fanout.example")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(company_id=companies[n // PEOPLE_PER_COMPANY], user_id=person, role="owner")
+            for n, person in enumerate(people)
+        ]
+    )
+
+
+def test_an_invitation_to_2000_people_is_queued_and_sent_in_seconds(
+    django_capture_on_commit_callbacks, capsys
+):
+    region_with_people()
+    event = EventFactory()
+    audience = {"kind": Kind.ALL}
+
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as counted:
+        count = len(recipients(audience))
+    counting = time.perf_counter() - started
+
+    started = time.perf_counter()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        result = send_invitations(event_id=event.pk, audience=audience, invited_by_id=None)
+    queueing = time.perf_counter() - started
+
+    started = time.perf_counter()
+    for send_task in queued:
+        send_task()
+    sending = time.perf_counter() - started
+
+    started = time.perf_counter()
+    with django_capture_on_commit_callbacks(execute=True) as again:
+        send_invitations(event_id=event.pk, audience=audience, invited_by_id=None)
+    repeating = time.perf_counter() - started
+
+    assert count == result.recipients == result.invitations == 2000
+    assert EventInvitation.objects.filter(event=event).count() == 2000
+    assert OutboxMail.objects.filter(status=OutboxMail.Status.SENT).count() == 2000
+    assert OutboxMail.objects.filter(language="en").count() == 500
+    assert len(django_mail.outbox) == 2000
+    assert again == []  # the second send queued nothing
+    with capsys.disabled():
+        print(
+            f"\nfan-out to 2,000 ({connection.vendor}): count recipients {counting:.2f}s "
+            f"({len(counted)} queries), create + queue {queueing:.2f}s, "
+            f"send {sending:.2f}s ({2000 / sending:.0f} mails/s), repeat {repeating:.2f}s"
+        )
+    assert queueing < 120
+    assert sending < 120

@@ -1,0 +1,93 @@
+"""Invitations with a live Celery worker on Redis and PostgreSQL: each address gets one mail,
+also when the same send reaches the worker twice at once (a double click, a redelivered task)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from events.models import EventInvitation
+from events.tasks import send_event_invitations
+from kag_portal.celery import app as celery_app
+from kag_portal.models import OutboxMail
+from tests.events.test_invitations_fanout import region_with_people
+from tests.factories import CompanyFactory, EventFactory, MembershipFactory
+
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def live_worker():
+    replies = celery_app.control.ping(timeout=3)
+    assert replies, (
+        "REDIS_URL is set but no Celery worker answers: start one on the test database "
+        "(.ci/run shows how) or unset REDIS_URL"
+    )
+
+
+def wait_until_sent(keys: list[str], seconds: float = 60) -> list[OutboxMail]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        rows = list(OutboxMail.objects.filter(idempotency_key__in=keys))
+        if len(rows) == len(keys) and all(r.status == OutboxMail.Status.SENT for r in rows):
+            return rows
+        time.sleep(0.2)
+    raise AssertionError(f"not all of {len(keys)} invitations were sent in {seconds}s")
+
+
+def test_the_worker_sends_each_invitation_once_when_the_send_arrives_twice(live_worker):
+    event = EventFactory()
+    for _ in range(10):
+        company = CompanyFactory(published=True)
+        MembershipFactory(company=company)
+        MembershipFactory(company=company)
+    audience = {"kind": "all"}
+
+    send_event_invitations.delay(event.pk, audience, None)
+    send_event_invitations.delay(event.pk, audience, None)
+
+    deadline = time.monotonic() + 60
+    while EventInvitation.objects.filter(event=event).count() < 20:
+        assert time.monotonic() < deadline, "the invitations were not created"
+        time.sleep(0.2)
+    keys = [
+        f"event-invitation:{pk}"
+        for pk in EventInvitation.objects.filter(event=event).values_list("pk", flat=True)
+    ]
+    rows = wait_until_sent(keys)
+    time.sleep(2)  # let the duplicate task finish; it must add nothing
+
+    assert EventInvitation.objects.filter(event=event).count() == 20
+    assert OutboxMail.objects.filter(idempotency_key__startswith="event-invitation:").count() == 20
+    assert {row.to_email for row in rows} == set(
+        EventInvitation.objects.filter(event=event).values_list("email", flat=True)
+    )
+    assert all(row.attempts == 1 for row in OutboxMail.objects.filter(pk__in=[r.pk for r in rows]))
+
+
+def test_an_invitation_to_2000_people_goes_out_through_the_worker(live_worker, capsys):
+    region_with_people()
+    event = EventFactory()
+
+    started = time.perf_counter()
+    send_event_invitations.delay(event.pk, {"kind": "all"}, None)
+    while OutboxMail.objects.filter(idempotency_key__startswith="event-invitation:").count() < 2000:
+        assert time.perf_counter() - started < 300, "the invitations were not queued"
+        time.sleep(0.2)
+    queued = time.perf_counter() - started
+    while OutboxMail.objects.filter(status=OutboxMail.Status.SENT).count() < 2000:
+        assert time.perf_counter() - started < 600, "the invitations were not sent"
+        time.sleep(0.5)
+    sent = time.perf_counter() - started
+
+    with capsys.disabled():
+        print(
+            f"\nfan-out to 2,000 through the worker: all queued after {queued:.1f}s, "
+            f"all sent after {sent:.1f}s ({2000 / sent:.0f} mails/s end to end)"
+        )
+    assert EventInvitation.objects.filter(event=event).count() == 2000
