@@ -3,8 +3,8 @@
 from django.urls import path
 
 from .views import checkin as checkin_views
-from .views import invitations, staff
 from .views import followups as followup_views
+from .views import invitations, staff
 
 app_name = "staff_events"
 urlpatterns = [

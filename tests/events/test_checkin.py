@@ -548,3 +548,19 @@ def test_members_do_not_see_no_show_badges_anywhere(client):
     page = client.get(f"/events/registrations/{registration.pk}/").content.decode()
 
     assert "no-show-badge" not in page
+
+
+def test_the_demo_past_evening_has_attendance_with_two_no_shows():
+    from events.services.demo import seed_events
+    from tests.factories import TownFactory
+
+    TownFactory(slug="suhl")
+    for _n in range(5):
+        MembershipFactory(company__published=True)
+
+    seed_events(lambda _message: None)
+    seed_events(lambda _message: None)
+
+    evening = Event.objects.get(title="Netzwerkabend mit Speed-Dating")
+    assert evening.registrations.filter(checked_in_at__isnull=False).count() == 3
+    assert checkin.checkin_used(evening)
