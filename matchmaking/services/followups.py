@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from companies.models import Company, Cooperation, CooperationParty
+from companies.models import Company, Cooperation
 from companies.services import cooperations
 from events.models import Event, Registration
 from kag_portal.mail import absolute_url, queue_mail
@@ -42,6 +42,9 @@ class Partner:
     registration: Registration
     rounds: list[int] = field(default_factory=list)
     mark: ContactMark | None = None
+    # Both marked each other: the one thing the partner's mark may reveal (the intro was sent).
+    mutual: bool = False
+    lead: Cooperation | None = None
 
     @property
     def wants_contact(self) -> bool:
@@ -99,7 +102,32 @@ def partners_of(registration: Registration, *, plan: SeatingPlan | None = None) 
         registration_id=registration.pk, partner_id__in=list(partners)
     ):
         partners[mark.partner_id].mark = mark
+    wanted = [pk for pk, partner in partners.items() if partner.wants_contact]
+    if wanted:
+        for partner_id in ContactMark.objects.filter(
+            registration_id__in=wanted, partner_id=registration.pk, wants_contact=True
+        ).values_list("registration_id", flat=True):
+            partners[partner_id].mutual = True
+    if any(partner.mutual for partner in partners.values()):
+        leads = leads_of(event=registration.event, company_id=registration.company_id)
+        for partner in partners.values():
+            if partner.mutual:
+                partner.lead = leads.get(partner.registration.company_id)
     return list(partners.values())
+
+
+def leads_of(*, event: Event, company_id: int) -> dict[int, Cooperation]:
+    """The company's speed-dating leads from this event, by the other company's id."""
+    leads = {}
+    for cooperation in Cooperation.objects.filter(
+        origin=Cooperation.Origin.SPEED_DATING,
+        started_on=timezone.localdate(event.starts_at),
+        parties__company_id=company_id,
+    ).prefetch_related("parties"):
+        others = [p.company_id for p in cooperation.parties.all() if p.company_id != company_id]
+        if len(others) == 1:
+            leads.setdefault(others[0], cooperation)
+    return leads
 
 
 @dataclass(frozen=True)
@@ -175,17 +203,6 @@ def intro_key(event_id: int, first_id: int, second_id: int, recipient_id: int) -
     return f"contact-intro:{event_id}:{low}:{high}:{recipient_id}"
 
 
-def is_mutual(first: Registration, second: Registration) -> bool:
-    return (
-        ContactMark.objects.filter(
-            registration=first, partner=second, wants_contact=True
-        ).exists()
-        and ContactMark.objects.filter(
-            registration=second, partner=first, wants_contact=True
-        ).exists()
-    )
-
-
 @transaction.atomic
 def introduce(*, first_id: int, second_id: int) -> bool:
     """Both people of a mutual pair get one introduction mail, their companies one cooperation
@@ -235,22 +252,6 @@ def _intro_context(
     }
 
 
-def lead_for(*, event: Event, companies: tuple[int, int]) -> Cooperation | None:
-    """The speed-dating lead of two companies from this event (matched by origin, the event's
-    day and exactly these two companies: a Cooperation has no event of its own)."""
-    candidates = Cooperation.objects.filter(
-        origin=Cooperation.Origin.SPEED_DATING,
-        started_on=timezone.localdate(event.starts_at),
-        parties__company_id=companies[0],
-    ).filter(
-        pk__in=CooperationParty.objects.filter(company_id=companies[1]).values("cooperation_id")
-    )
-    for cooperation in candidates.prefetch_related("parties"):
-        if {party.company_id for party in cooperation.parties.all()} == set(companies):
-            return cooperation
-    return None
-
-
 def propose_lead(*, first: Registration, second: Registration) -> Cooperation | None:
     """One unconfirmed cooperation per pair of companies and event; both companies confirm it
     on the events' confirmation page. None for two people of one company."""
@@ -265,7 +266,9 @@ def propose_lead(*, first: Registration, second: Registration) -> Cooperation | 
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    existing = lead_for(event=event, companies=(low, high))
+    # Matched by origin, the event's day and exactly these two firms (a Cooperation has no
+    # event of its own).
+    existing = leads_of(event=event, company_id=low).get(high)
     if existing is not None:
         return existing
     # Stored text, read by both firms and by staff: written in the portal's default language.
