@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Industry, Town
@@ -60,7 +61,7 @@ class AudienceForm(forms.Form):
             .order_by("-starts_at")
         )
         self.fields["events"].label_from_instance = lambda other: (
-            f"{other.title} ({other.starts_at:%d.%m.%Y})"
+            f"{other.title} ({timezone.localtime(other.starts_at):%d.%m.%Y})"
         )
 
     def clean(self) -> dict:

@@ -260,14 +260,17 @@ def send_invitations(*, event_id: int, audience: dict, invited_by_id: int | None
 
 def preview(*, event: Event, language: str, sample_name: str = "") -> tuple[str, str]:
     """(subject, text) of the invitation as a recipient gets it in `language` (sample link)."""
-    sample_link = absolute_url(reverse("events:invitation", args=["…"]))
+    # Where the personal token goes; reverse() would percent-encode the "…".
+    sample_link = absolute_url(reverse("events:invitation", args=["x"]).replace("/x/", "/…/"))
     context = _mail_context(event, name=sample_name, company_name="", link=sample_link)
     context.update(
         {
             "recipient": None,
             "site_url": settings.SITE_URL,
             # The real mail's link is made per recipient; the preview shows where it sits.
-            "unsubscribe_url": absolute_url(reverse("unsubscribe", args=["…"])),
+            "unsubscribe_url": absolute_url(reverse("unsubscribe", args=["x"])).replace(
+                "/x/", "/…/"
+            ),
         }
     )
     subject, text, _html = render_mail(template=MAIL_TEMPLATE, context=context, language=language)
