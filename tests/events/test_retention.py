@@ -120,12 +120,14 @@ def test_a_shorter_period_reaches_more_events():
 
 
 def test_months_are_calendar_months():
-    assert retention.months_before(
-        datetime(2026, 3, 31, 12, tzinfo=BERLIN), 1
-    ).date() == datetime(2026, 2, 28).date()
-    assert retention.months_before(
-        datetime(2026, 1, 15, 12, tzinfo=BERLIN), 13
-    ).date() == datetime(2024, 12, 15).date()
+    assert (
+        retention.months_before(datetime(2026, 3, 31, 12, tzinfo=BERLIN), 1).date()
+        == datetime(2026, 2, 28).date()
+    )
+    assert (
+        retention.months_before(datetime(2026, 1, 15, 12, tzinfo=BERLIN), 13).date()
+        == datetime(2024, 12, 15).date()
+    )
 
 
 def test_deleting_an_account_anonymises_with_the_same_function_and_marks_it():
