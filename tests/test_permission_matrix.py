@@ -310,6 +310,17 @@ def seating_rows() -> dict[str, Row]:
     }
 
 
+def followups_path(world: dict) -> str:
+    """A speed-dating evening that took place yesterday; "member" sat with one other attendee."""
+    from tests.events.staff_helpers import register
+    from tests.matchmaking.followups_helpers import attendee, evening, seat_plan
+
+    event = evening()
+    own = register(event, person=world["member"], company=world["company"], name="Mitglied")
+    seat_plan(event, [[[own, attendee(event)]]])
+    return f"/events/{event.pk}/follow-ups/"
+
+
 def cooperation_confirm_path(world: dict) -> str:
     """A cooperation a third company told about, awaiting the confirmation of "member"'s one."""
     from companies.models import Cooperation
@@ -369,6 +380,8 @@ MATRIX: dict[str, Row] = {
     "impact:report_csv": staff_only("/staff/impact/report.csv"),
     # seat plans (matchmaking/urls.py, urls_staff.py)
     **seating_rows(),
+    # After the evening: marks and notes are private, only the attendee themself sees them.
+    "matchmaking:followups": Row(followups_path, LOGIN, 200, 404, 404),
     "events:detail": everyone(200, lambda world: f"/events/{event_registration(world).event_id}/"),
     # A registration: the attendee, who registered them and their company's members only.
     "events:registration": Row(
