@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar, invitations, public
+from .views import calendar, company_run, invitations, public
 from .views import followups as followup_views
 
 app_name = "events"
@@ -27,4 +27,6 @@ urlpatterns = [
     path("feed.ics", calendar.public_feed, name="public_feed"),
     path("feed/renew/", calendar.renew_feed, name="renew_feed"),
     path("feed/<slug:token>.ics", calendar.personal_feed, name="personal_feed"),
+    # The company run: several runners of one company in one form (views/company_run.py).
+    path("<int:pk>/team/", company_run.team, name="team"),
 ]

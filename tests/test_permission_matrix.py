@@ -110,6 +110,7 @@ def staff_event_rows() -> dict[str, Row]:
         "staff_events:registrations": staff_only(event("registrations/")),
         "staff_events:registrations_csv": staff_only(event("registrations.csv")),
         "staff_events:print": staff_only(event("print/")),
+        "staff_events:retention": staff_only("/staff/events/retention/"),
         # Check-in at the door (views/checkin.py); a forged scan code is a 404 for staff too:
         # tests/events/test_checkin.py.
         "staff_events:checkin": staff_only(event("checkin/")),
@@ -118,7 +119,6 @@ def staff_event_rows() -> dict[str, Row]:
         "staff_events:checkin_walk_in": staff_only(event("checkin/walk-in/")),
         "staff_events:checkin_in": staff_only(checkin_path("in"), 405),
         "staff_events:checkin_undo": staff_only(checkin_path("undo"), 405),
-        "staff_events:retention": staff_only("/staff/events/retention/"),
         "staff_events:invitations": staff_only(event("invitations/")),
     }
 
@@ -219,8 +219,76 @@ def event_invitation_path(world: dict) -> str:
     return f"/events/invitation/{invitation_token(invitation)}/"
 
 
+def personal_feed_path(world: dict) -> str:
+    """The secret calendar feed of "member": whoever holds the link gets it, no login."""
+    from events.services.calendar import renew_feed
+
+    return f"/events/feed/{renew_feed(user=world['member']).token}.ics"
+
+
+def company_run_team_path(world: dict) -> str:
+    from tests.factories import EventFactory
+
+    return f"/events/{EventFactory(format='company_run').pk}/team/"
+
+
 def post_only(path: str | Callable[[dict], str]) -> Row:
     return Row(path, LOGIN, 405, 405, 405)
+
+
+def story_path(world: dict, status: str = "draft", suffix: str = "") -> str:
+    """A story about a confirmed cooperation of "member"'s company with a third company (not
+    "other_member"'s), written by "member"; a draft, or waiting for approval ("in_review")."""
+    from django.utils import timezone
+
+    from companies.models import Cooperation, CooperationParty
+    from stories.models import Story
+
+    title = f"Geschichte {status}"
+    story = Story.objects.filter(title=title).first()
+    if story is None:
+        partner = CompanyFactory(published=True, name="Härterei GmbH")
+        cooperation = Cooperation.objects.create(
+            description="Sonder-Spannzangen", started_on=timezone.localdate(), origin="event"
+        )
+        for company in (world["company"], partner):
+            CooperationParty.objects.create(
+                cooperation=cooperation, company=company, confirmed_at=timezone.now()
+            )
+        story = Story.objects.create(
+            cooperation=cooperation, title=title, lead="Lead", body="Text", status=status,
+            author=world["member"],
+        )  # fmt: skip
+        story.companies.set([world["company"], partner])
+    return f"/stories/{story.pk}/{suffix}"
+
+
+def story_rows() -> dict[str, Row]:
+    def story(suffix: str = "", status: str = "draft") -> Callable[[dict], str]:
+        return lambda world: story_path(world, status, suffix)
+
+    def staff_story(suffix: str = "") -> Callable[[dict], str]:
+        return lambda world: story_path(world).replace("/stories/", "/staff/stories/") + suffix
+
+    return {
+        "stories:list": everyone(200, "/stories/"),
+        # Members without a confirmed cooperation are told so (200) instead of a form.
+        "stories:create": logged_in_only("/stories/new/"),
+        # A draft: its author's company and staff only; everyone else 404.
+        "stories:detail": Row(story(), 404, 200, 404, 200),
+        "stories:edit": Row(story("edit/"), LOGIN, 200, 404, 200),
+        "stories:submit": post_only(story("submit/")),
+        "stories:images": Row(story("images/"), LOGIN, 200, 404, 200),
+        "stories:image_delete": post_only(story("images/1/delete/")),
+        # Owners of an involved company only; staff may see it but approve for no company.
+        "stories:approve": Row(story("approve/", "in_review"), LOGIN, 200, 404, 403),
+        "staff_stories:list": staff_only("/staff/stories/"),
+        "staff_stories:create": staff_only("/staff/stories/new/"),
+        "staff_stories:detail": staff_only(staff_story()),
+        "staff_stories:submit": staff_only(staff_story("submit/"), 405),
+        "staff_stories:publish": staff_only(staff_story("publish/"), 405),
+        "staff_stories:unpublish": staff_only(staff_story("unpublish/"), 405),
+    }
 
 
 def help_request_path(world: dict, suffix: str = "") -> str:
@@ -241,13 +309,6 @@ def help_request_path(world: dict, suffix: str = "") -> str:
 def company_page_path(world: dict) -> str:
     """The page of "member"'s published company (made here if the world has none yet)."""
     from companies.models import Membership
-def personal_feed_path(world: dict) -> str:
-    """The secret calendar feed of "member": whoever holds the link gets it, no login."""
-    from events.services.calendar import renew_feed
-
-    return f"/events/feed/{renew_feed(user=world['member']).token}.ics"
-
-
     from tests.factories import MembershipFactory
 
     membership = Membership.objects.filter(user=world["member"]).select_related("company").first()
@@ -345,7 +406,8 @@ MATRIX: dict[str, Row] = {
     "me": logged_in_only("/me/"),
     "me_export": logged_in_only("/me/export/"),
     "me_delete": logged_in_only("/me/delete/"),
-    "stories": everyone(200, "/stories/"),
+    # stories (stories/urls.py, stories/urls_staff.py)
+    **story_rows(),
     "unsubscribe": everyone(200, unsubscribe_path),
     "report_barrier": everyone(405, "/barrierefreiheit/melden/"),  # POST only
     "site_page": everyone(200, "/impressum/"),
@@ -411,6 +473,15 @@ MATRIX: dict[str, Row] = {
     "events:cooperation_confirm": Row(cooperation_confirm_path, LOGIN, 200, 404, 404),
     # The personal invitation link: log in first, then on to the event's registration form.
     "events:invitation": Row(event_invitation_path, LOGIN, 302, 302, 302),
+    # Calendar files: a published event's .ics and the public feed for everyone.
+    "events:ics": everyone(
+        200, lambda world: f"/events/{event_registration(world).event_id}/event.ics"
+    ),
+    "events:public_feed": everyone(200, "/events/feed.ics"),
+    "events:personal_feed": everyone(200, personal_feed_path),
+    "events:renew_feed": post_only("/events/feed/renew/"),
+    # The company-run team form: members of any company; staff without a company get 403.
+    "events:team": Row(company_run_team_path, LOGIN, 200, 200, 403),
     # allauth
     "account_login": anonymous_only("/accounts/login/"),
     "account_signup": anonymous_only("/accounts/signup/"),
@@ -489,13 +560,6 @@ def test_permission(client, world, name, role):
     else:
         assert response.status_code == expected, f"{path} as {role}"
 
-    # Calendar files: a published event's .ics and the public feed for everyone.
-    "events:ics": everyone(
-        200, lambda world: f"/events/{event_registration(world).event_id}/event.ics"
-    ),
-    "events:public_feed": everyone(200, "/events/feed.ics"),
-    "events:personal_feed": everyone(200, personal_feed_path),
-    "events:renew_feed": post_only("/events/feed/renew/"),
 
 @pytest.mark.django_db
 def test_the_data_export_holds_only_the_persons_own_data(client, world):

@@ -11,7 +11,8 @@ the waitlist ahead of other firms either.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core import signing
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from companies.models import Company, Membership
 from events.models import Event, EventInvitation, Registration
@@ -73,6 +75,7 @@ def register(
     topics: str = "",
     show_to_attendees: bool = False,
     invitation: EventInvitation | None = None,
+    shirt_size: str = "",
 ) -> Registration:
     """A confirmed place, or a place on the waitlist when the event is full.
 
@@ -121,11 +124,90 @@ def register(
         show_to_attendees=show_to_attendees,
         confirmed_at=now if confirmed else None,
         invitation=invitation,
+        shirt_size=shirt_size,
     )
     if wish_partners:
         registration.wish_partners.set(wish_partners)
     _mail(registration, "registration_confirmed" if confirmed else "registration_waitlisted")
     return registration
+
+
+@dataclass(frozen=True)
+class Runner:
+    """One runner of a company-run team, as the registering member named them."""
+
+    name: str
+    email: str
+    shirt_size: str = ""
+    person: object | None = None
+
+
+@dataclass(frozen=True)
+class TeamPlace:
+    registration: Registration
+    # False when the runner was registered already: they keep the place they had.
+    new: bool
+
+
+@transaction.atomic
+def register_team(
+    *,
+    event: Event,
+    company: Company,
+    runners: Sequence[Runner],
+    registered_by,
+    show_to_attendees: bool = False,
+) -> list[TeamPlace]:
+    """Several runners of one company (the company run) under one event lock, in order.
+
+    Each runner goes through register(): places while there are any, then the waitlist in the
+    order given. All or nothing: when one runner is refused (the per-company limit, a closed
+    event), the whole team is refused and nothing is saved.
+    """
+    event = _lock_event(event.pk)
+    if event.format != Event.Format.COMPANY_RUN:
+        raise RegistrationError(_("Teams can only be registered for the company run."))
+    emails = [runner.email.strip().lower() for runner in runners]
+    already = set(
+        event.registrations.exclude(status=Registration.Status.CANCELLED)
+        .filter(email__in=emails)
+        .values_list("email", flat=True)
+    )
+    if event.places_per_company is not None:
+        taken = (
+            event.registrations.filter(company=company)
+            .exclude(status=Registration.Status.CANCELLED)
+            .count()
+        )
+        wanted = len([email for email in emails if email not in already])
+        if taken + wanted > event.places_per_company:
+            left = max(event.places_per_company - taken, 0)
+            raise RegistrationError(
+                ngettext(
+                    "Your company has %(left)d place left at this event: please name fewer "
+                    "runners.",
+                    "Your company has %(left)d places left at this event: please name fewer "
+                    "runners.",
+                    left,
+                )
+                % {"left": left}
+            )
+    return [
+        TeamPlace(
+            registration=register(
+                event=event,
+                company=company,
+                person=runner.person,
+                name=runner.name,
+                email=email,
+                registered_by=registered_by,
+                show_to_attendees=show_to_attendees,
+                shirt_size=runner.shirt_size,
+            ),
+            new=email not in already,
+        )
+        for runner, email in zip(runners, emails, strict=True)
+    ]
 
 
 @transaction.atomic
