@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 import segno
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -39,9 +40,20 @@ class CheckInError(Exception):
     """A check-in that is refused; the message is shown to staff."""
 
 
-def _signature(event_id: int, registration_id: int) -> str:
-    digest = salted_hmac(CODE_SALT, f"{event_id}:{registration_id}", algorithm="sha256").digest()
+def _signature(event_id: int, registration_id: int, secret: str | None = None) -> str:
+    digest = salted_hmac(
+        CODE_SALT, f"{event_id}:{registration_id}", secret=secret, algorithm="sha256"
+    ).digest()
     return base64.b32encode(digest).decode()[:SIGNATURE_LENGTH]
+
+
+def _signature_matches(signature: str, event_id: int, registration_id: int) -> bool:
+    """Also against SECRET_KEY_FALLBACKS: codes in mails sent before a key rotation still work."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(
+        constant_time_compare(signature, _signature(event_id, registration_id, secret))
+        for secret in secrets
+    )
 
 
 def checkin_code(registration: Registration) -> str:
@@ -99,7 +111,7 @@ def registration_for_code(*, event: Event, code: str) -> Registration:
     if match is None:
         raise CheckInError(_("This is not a valid check-in code."))
     registration_id, signature = int(match[1]), match[2]
-    if not constant_time_compare(signature, _signature(event.pk, registration_id)):
+    if not _signature_matches(signature, event.pk, registration_id):
         raise CheckInError(_("This code does not belong to a registration for this event."))
     registration = (
         Registration.objects.select_related("company", "checked_in_by")

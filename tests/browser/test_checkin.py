@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from events.models import Registration
+from events.models import Event, Registration
 from events.services.checkin import checkin_code
 from tests.browser.axe import assert_accessible
 from tests.browser.helpers import screenshot
@@ -103,6 +103,24 @@ def test_staff_check_two_people_in_on_a_phone_and_undo_one(page, site_pages, tow
     expect(page).to_have_url(re.compile(rf"/staff/events/{event.pk}/checkin/$"))
     expect(counts).to_contain_text("2 / 4")
     assert_accessible(page)
+
+    # Ben missed an earlier evening where people were checked in: staff see it, after the
+    # event on its check-in page and as a badge on the coming event's registrations.
+    earlier = make_event(
+        title="Netzwerkabend im Oktober",
+        starts_at=timezone.now() - timedelta(days=30),
+        status=Event.Status.FINISHED,
+    )
+    register(earlier, name="Ben Berg", email=ben.email, company=ben.company)
+    register(earlier, name="Dora Da", checked_in_at=timezone.now() - timedelta(days=30))
+    page.goto(f"/staff/events/{earlier.pk}/checkin/")
+    expect(page.locator(".checkin-no-shows li")).to_have_count(1)
+    assert_accessible(page)
+    page.goto(f"/staff/events/{event.pk}/registrations/")
+    expect(page.locator(".no-show-badge")).to_have_count(1)
+    expect(page.locator(".no-show-badge")).to_contain_text("1×")
+    assert_accessible(page)
+    screenshot(page, "checkin-registrations-no-show-phone")
 
     anna.refresh_from_db()
     ben.refresh_from_db()

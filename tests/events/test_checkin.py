@@ -564,3 +564,15 @@ def test_the_demo_past_evening_has_attendance_with_two_no_shows():
     evening = Event.objects.get(title="Netzwerkabend mit Speed-Dating")
     assert evening.registrations.filter(checked_in_at__isnull=False).count() == 3
     assert checkin.checkin_used(evening)
+
+
+def test_codes_sent_before_a_key_rotation_still_work(settings):
+    event = today_event()
+    anna = register(event)
+    code = checkin.checkin_code(anna)
+
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-key-" + "x" * 50
+
+    assert checkin.checkin_code(anna) != code
+    assert checkin.registration_for_code(event=event, code=code) == anna
