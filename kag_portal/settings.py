@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "companies.apps.CompaniesConfig",
     "events.apps.EventsConfig",
     "matchmaking.apps.MatchmakingConfig",
+    "stories.apps.StoriesConfig",
     "impact.apps.ImpactConfig",
 ]
 
