@@ -175,7 +175,17 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _csv_rows(event: Event):
-    yield [_("Name"), _("Company"), _("E-mail"), _("Status"), _("Registered at"), _("Checked in")]
+    # The company run orders shirts: its list has the runners' sizes.
+    shirts = event.format == Event.Format.COMPANY_RUN
+    header = [
+        _("Name"),
+        _("Company"),
+        _("E-mail"),
+        _("Status"),
+        _("Registered at"),
+        _("Checked in"),
+    ]
+    yield [*header, _("Shirt size")] if shirts else header
     for registration in _registrations(event).iterator(chunk_size=500):
         cells = [
             registration.name,
@@ -187,6 +197,8 @@ def _csv_rows(event: Event):
             if registration.checked_in_at
             else "",
         ]
+        if shirts:
+            cells.append(registration.shirt_size)
         yield [csv_io.excel_safe(cell) for cell in cells]
 
 

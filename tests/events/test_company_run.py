@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -15,7 +17,13 @@ from events.services.registration import (
     register_team,
 )
 from kag_portal.models import OutboxMail
-from tests.factories import CompanyFactory, EventFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    CompanyFactory,
+    EventFactory,
+    MembershipFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -345,3 +353,32 @@ def test_the_team_page_needs_few_queries(client, django_assert_max_num_queries):
         response = client.get(f"/events/{event.pk}/team/")
 
     assert response.status_code == 200
+
+
+# What the KAG team sees
+
+
+def test_staff_see_the_shirt_sizes_of_a_company_run_on_the_list_and_in_the_csv(client):
+    event = company_run()
+    user, company = member()
+    register_team(event=event, company=company, runners=runners(2), registered_by=user)
+    client.force_login(StaffFactory(preferred_language="en"))
+
+    page = client.get(f"/staff/events/{event.pk}/registrations/").content.decode()
+    body = b"".join(client.get(f"/staff/events/{event.pk}/registrations.csv").streaming_content)
+
+    assert 'data-label="Shirt size">M</td>' in page
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][-1] == "Shirt size"
+    assert [row[-1] for row in rows[1:]] == ["M", "M"]
+
+
+def test_other_formats_have_no_shirt_column(client):
+    event = EventFactory()
+    client.force_login(StaffFactory(preferred_language="en"))
+
+    page = client.get(f"/staff/events/{event.pk}/registrations/").content.decode()
+    body = b"".join(client.get(f"/staff/events/{event.pk}/registrations.csv").streaming_content)
+
+    assert "Shirt size" not in page
+    assert b"Shirt size" not in body
