@@ -31,10 +31,6 @@ def home(request):
     return render(request, "home.html")
 
 
-def stories(request):
-    return render(request, "stories/index.html")
-
-
 def site_page(request, slug: str):
     page = get_object_or_404(SitePage, slug=slug)
     language = translation.get_language() or settings.LANGUAGE_CODE

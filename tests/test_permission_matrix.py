@@ -236,6 +236,61 @@ def post_only(path: str | Callable[[dict], str]) -> Row:
     return Row(path, LOGIN, 405, 405, 405)
 
 
+def story_path(world: dict, status: str = "draft", suffix: str = "") -> str:
+    """A story about a confirmed cooperation of "member"'s company with a third company (not
+    "other_member"'s), written by "member"; a draft, or waiting for approval ("in_review")."""
+    from django.utils import timezone
+
+    from companies.models import Cooperation, CooperationParty
+    from stories.models import Story
+
+    title = f"Geschichte {status}"
+    story = Story.objects.filter(title=title).first()
+    if story is None:
+        partner = CompanyFactory(published=True, name="Härterei GmbH")
+        cooperation = Cooperation.objects.create(
+            description="Sonder-Spannzangen", started_on=timezone.localdate(), origin="event"
+        )
+        for company in (world["company"], partner):
+            CooperationParty.objects.create(
+                cooperation=cooperation, company=company, confirmed_at=timezone.now()
+            )
+        story = Story.objects.create(
+            cooperation=cooperation, title=title, lead="Lead", body="Text", status=status,
+            author=world["member"],
+        )  # fmt: skip
+        story.companies.set([world["company"], partner])
+    return f"/stories/{story.pk}/{suffix}"
+
+
+def story_rows() -> dict[str, Row]:
+    def story(suffix: str = "", status: str = "draft") -> Callable[[dict], str]:
+        return lambda world: story_path(world, status, suffix)
+
+    def staff_story(suffix: str = "") -> Callable[[dict], str]:
+        return lambda world: story_path(world).replace("/stories/", "/staff/stories/") + suffix
+
+    return {
+        "stories:list": everyone(200, "/stories/"),
+        # Members without a confirmed cooperation are told so (200) instead of a form.
+        "stories:create": logged_in_only("/stories/new/"),
+        # A draft: its author's company and staff only; everyone else 404.
+        "stories:detail": Row(story(), 404, 200, 404, 200),
+        "stories:edit": Row(story("edit/"), LOGIN, 200, 404, 200),
+        "stories:submit": post_only(story("submit/")),
+        "stories:images": Row(story("images/"), LOGIN, 200, 404, 200),
+        "stories:image_delete": post_only(story("images/1/delete/")),
+        # Owners of an involved company only; staff may see it but approve for no company.
+        "stories:approve": Row(story("approve/", "in_review"), LOGIN, 200, 404, 403),
+        "staff_stories:list": staff_only("/staff/stories/"),
+        "staff_stories:create": staff_only("/staff/stories/new/"),
+        "staff_stories:detail": staff_only(staff_story()),
+        "staff_stories:submit": staff_only(staff_story("submit/"), 405),
+        "staff_stories:publish": staff_only(staff_story("publish/"), 405),
+        "staff_stories:unpublish": staff_only(staff_story("unpublish/"), 405),
+    }
+
+
 def help_request_path(world: dict, suffix: str = "") -> str:
     """An open request on the board, posted by "member"'s published company."""
     from companies.models import HelpRequest, Membership
@@ -351,7 +406,8 @@ MATRIX: dict[str, Row] = {
     "me": logged_in_only("/me/"),
     "me_export": logged_in_only("/me/export/"),
     "me_delete": logged_in_only("/me/delete/"),
-    "stories": everyone(200, "/stories/"),
+    # stories (stories/urls.py, stories/urls_staff.py)
+    **story_rows(),
     "unsubscribe": everyone(200, unsubscribe_path),
     "report_barrier": everyone(405, "/barrierefreiheit/melden/"),  # POST only
     "site_page": everyone(200, "/impressum/"),

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StoriesConfig(AppConfig):
+    name = "stories"
+    verbose_name = _("Stories")
+
+    def ready(self) -> None:
+        from kag_portal import demo, personal_data
+
+        from . import services
+        from .demo import seed_stories
+
+        # Stories a person wrote and approvals they gave; at deletion the stories stay.
+        personal_data.register(
+            "stories", services.export_personal_data, services.delete_personal_data
+        )
+        # After the events (30) and matchmaking: the story began at the past demo evening.
+        demo.register(50, "stories", seed_stories)

@@ -1,0 +1,107 @@
+"""Staff tools for stories under /staff/stories/: the list with approvals, write, release."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, F, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from companies.models import Company
+from kag_portal.access import staff_required
+
+from . import services
+from .forms import NewStoryForm
+from .models import Story
+
+
+@staff_required
+def story_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    stories = (
+        Story.objects.select_related("author", "event")
+        .prefetch_related(Prefetch("companies", queryset=Company.objects.order_by("name")))
+        .annotate(
+            # Valid approvals: of the current text, not withdrawn.
+            approved_count=Count(
+                "approvals",
+                filter=Q(approvals__text_version=F("text_version"), approvals__withdrawn_at=None),
+                distinct=True,
+            ),
+            company_count=Count("companies", distinct=True),
+        )
+        .order_by("status", "-updated_at")
+    )
+    if status in Story.Status.values:
+        stories = stories.filter(status=status)
+    return render(
+        request,
+        "stories/staff/list.html",
+        {"stories": stories[:200], "status": status, "statuses": Story.Status.choices},
+    )
+
+
+@staff_required
+def create(request: HttpRequest) -> HttpResponse:
+    form = NewStoryForm(request.POST or None, cooperations=services.confirmed_cooperations())
+    if request.method == "POST" and form.is_valid():
+        story = services.create_story(
+            cooperation=form.cleaned_data["cooperation"],
+            author=request.user,
+            title=form.cleaned_data["title"],
+            lead=form.cleaned_data["lead"],
+            body=form.cleaned_data["body"],
+            event=form.cleaned_data["event"],
+        )
+        messages.success(request, _("The draft is saved."))
+        return redirect("staff_stories:detail", pk=story.pk)
+    return render(request, "stories/form.html", {"form": form, "story": None, "staff": True})
+
+
+@staff_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    story = get_object_or_404(
+        Story.objects.select_related("cooperation", "event", "author", "released_by"), pk=pk
+    )
+    return render(
+        request,
+        "stories/staff/detail.html",
+        {
+            "story": story,
+            "approvals": services.approval_states(story),
+            "images": list(story.images.all()),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    story = get_object_or_404(Story, pk=pk)
+    services.submit_for_approval(story=story)
+    messages.success(request, _("The owners of the companies are asked to approve the text."))
+    return redirect("staff_stories:detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    story = services.release(story=get_object_or_404(Story, pk=pk), by=request.user)
+    if story.is_published:
+        messages.success(request, _("The story is public."))
+    else:
+        messages.info(
+            request,
+            _("Released: the story becomes public as soon as every company has approved it."),
+        )
+    return redirect("staff_stories:detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    services.take_back(story=get_object_or_404(Story, pk=pk))
+    messages.success(request, _("The story is not public any more."))
+    return redirect("staff_stories:detail", pk=pk)
