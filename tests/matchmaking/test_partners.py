@@ -222,3 +222,33 @@ def test_the_event_page_links_to_the_partners_once_published(client):
     response = client.get(event.get_absolute_url())
 
     assert reverse("matchmaking:my_partners", args=[event.pk]) in response.content.decode()
+
+
+def test_the_staff_page_offers_to_make_a_plan_and_needs_a_speed_dating_block(client):
+    event = speed_dating_event()
+    client.force_login(StaffFactory())
+
+    response = client.get(reverse("staff_matchmaking:seating", args=[event.pk]))
+
+    assert response.status_code == 200
+    assert response.context["plan"] is None
+    assert reverse("staff_matchmaking:generate", args=[event.pk]) in response.content.decode()
+    plain = speed_dating_event()
+    plain.speed_dating_starts_at = None
+    plain.speed_dating_rounds = None
+    plain.speed_dating_round_minutes = None
+    plain.speed_dating_change_minutes = None
+    plain.speed_dating_table_size = None
+    plain.save()
+    assert client.get(reverse("staff_matchmaking:seating", args=[plain.pk])).status_code == 404
+
+
+def test_a_late_arrival_without_a_seat_yet_is_told_so(client):
+    event, _people, _plan = _evening()
+    late = register(event, company=CompanyFactory(published=True))
+    client.force_login(late.person)
+
+    response = client.get(url(event))
+
+    assert response.status_code == 200
+    assert all(r.table is None for r in response.context["rounds"])
