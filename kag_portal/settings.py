@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "matchmaking.apps.MatchmakingConfig",
     "stories.apps.StoriesConfig",
     "impact.apps.ImpactConfig",
+    "newsletter.apps.NewsletterConfig",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,11 @@ CELERY_BEAT_SCHEDULE = {
     "anonymise-past-attendance": {
         "task": "events.tasks.anonymise_past_attendance",
         "schedule": 86400.0,
+    },
+    # Newsletters left "being sent" (a broker that was down, a worker that died).
+    "resume-newsletter-sending": {
+        "task": "newsletter.tasks.resume_newsletter_sending",
+        "schedule": 300.0,
     },
 }
 

@@ -31,6 +31,8 @@ urlpatterns = [
     path("staff/events/", include("events.urls_staff")),
     path("staff/stories/", include("stories.urls_staff")),
     path("staff/impact/", include("impact.urls")),
+    path("newsletter/", include("newsletter.urls")),
+    path("staff/newsletter/", include("newsletter.urls_staff")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     # Last: the legal pages live at the top level (/impressum/, /datenschutz/, …).

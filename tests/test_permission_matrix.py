@@ -201,6 +201,18 @@ def event_registration(world: dict):
     )
 
 
+def newsletter_path(world: dict, suffix: str = "", *, sent: bool = False) -> str:
+    """A draft issue in the staff editor, or a sent one in the public archive."""
+    from newsletter.models import NewsletterIssue
+    from newsletter.services import start_sending
+
+    issue = NewsletterIssue.objects.create(subject="KAG-Brief", intro="Hallo")
+    if sent:
+        start_sending(issue_id=issue.pk, by=world["staff"])
+        return f"/newsletter/{issue.pk}/"
+    return f"/staff/newsletter/{issue.pk}/{suffix}"
+
+
 def decline_path(world: dict) -> str:
     from events.services.registration import decline_token
 
@@ -435,6 +447,16 @@ MATRIX: dict[str, Row] = {
     "events:list": everyone(200, "/events/"),
     # staff event tools (events/urls_staff.py): KAG staff only
     **staff_event_rows(),
+    # the newsletter (newsletter/urls.py, urls_staff.py): archive public, editor staff only
+    "newsletter:archive": everyone(200, "/newsletter/"),
+    "newsletter:subscribe": everyone(405, "/newsletter/subscribe/"),  # POST only
+    "newsletter:confirm": everyone(404, "/newsletter/confirm/forged-token/"),
+    "newsletter:member_subscription": post_only("/newsletter/me/"),
+    "newsletter:issue": everyone(200, lambda world: newsletter_path(world, sent=True)),
+    "staff_newsletter:list": staff_only("/staff/newsletter/"),
+    "staff_newsletter:create": staff_only("/staff/newsletter/new/"),
+    "staff_newsletter:edit": staff_only(lambda world: newsletter_path(world)),
+    "staff_newsletter:send": staff_only(lambda world: newsletter_path(world, "send/")),
     # the impact dashboard and funder report (impact/urls.py): KAG staff only
     "impact:dashboard": staff_only("/staff/impact/"),
     "impact:figure_list": staff_only("/staff/impact/registrations/"),
