@@ -137,8 +137,22 @@ def _attendees(event_ids: list[int]) -> Iterator[Recipient]:
         yield Recipient(registration.email, person, registration.company_id)
 
 
-def recipients(audience: dict) -> list[Recipient]:
-    """Everyone the audience reaches, each address once (the first way it was found wins)."""
+def _registered(event: Event) -> tuple[set[str], set[int]]:
+    """Addresses and people with an active registration: they need no invitation any more."""
+    active = event.registrations.exclude(status=Registration.Status.CANCELLED)
+    emails, people = set(), set()
+    for email, person_id in active.values_list("email", "person_id"):
+        emails.add(email.lower())
+        if person_id is not None:
+            people.add(person_id)
+    return emails, people
+
+
+def recipients(audience: dict, *, event: Event | None = None) -> list[Recipient]:
+    """Everyone the audience reaches, each address once (the first way it was found wins).
+
+    With `event`, people already registered for it are left out.
+    """
     kind = audience["kind"]
     found: Iterable[Recipient]
     if kind == Kind.EMAILS:
@@ -151,10 +165,13 @@ def recipients(audience: dict) -> list[Recipient]:
             for company in audience_companies(audience)
             for person in people_to_mail(company.pk)
         )
+    emails, people = _registered(event) if event is not None else (set(), set())
     unique: dict[str, Recipient] = {}
     for recipient in found:
         address = recipient.email.strip().lower()
-        if address and address not in unique:
+        if recipient.person is not None and recipient.person.pk in people:
+            continue
+        if address and address not in unique and address not in emails:
             unique[address] = Recipient(address, recipient.person, recipient.company_id)
     return list(unique.values())
 
@@ -233,6 +250,11 @@ class SendResult:
     invitations: int
 
 
+def can_invite(event: Event) -> bool:
+    """Invitations go out for a published event whose registration is still open."""
+    return event.status == Event.Status.PUBLISHED and timezone.now() <= event.registration_deadline
+
+
 def send_invitations(*, event_id: int, audience: dict, invited_by_id: int | None) -> SendResult:
     """Invite the audience to a published event and queue one mail per invitation.
 
@@ -240,9 +262,9 @@ def send_invitations(*, event_id: int, audience: dict, invited_by_id: int | None
     An invitation that was mailed before (an earlier send) is skipped by its outbox key.
     """
     event = Event.objects.select_related("town").get(pk=event_id)
-    if event.status != Event.Status.PUBLISHED:
+    if not can_invite(event):
         return SendResult(0, 0)
-    to = recipients(audience)
+    to = recipients(audience, event=event)
     pks = create_invitations(event=event, to=to, by_id=invited_by_id)
     for batch in _chunks(pks):
         with transaction.atomic():

@@ -36,7 +36,7 @@ def _page(
         "event": event,
         "form": form,
         "figures": services.event_figures(event),
-        "can_invite": event.status == Event.Status.PUBLISHED,
+        "can_invite": services.can_invite(event),
         **extra,
     }
     return render(request, "events/staff/invitations.html", context, status=status)
@@ -48,8 +48,10 @@ def staff_invitations(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     if request.method != "POST":
         return _page(request, event, AudienceForm(event=event))
-    if event.status != Event.Status.PUBLISHED:
-        messages.error(request, _("Only a published event can be invited to."))
+    if not services.can_invite(event):
+        messages.error(
+            request, _("Invitations go out only for a published event that is open to register.")
+        )
         return redirect("staff_events:invitations", event.pk)
     if "confirm" in request.POST:
         return _send(request, event)
@@ -57,7 +59,7 @@ def staff_invitations(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _page(request, event, form, status=400)
     audience = form.audience()
-    count = len(services.recipients(audience))
+    count = len(services.recipients(audience, event=event))
     previews = [
         (code, name, *services.preview(event=event, language=code))
         for code, name in settings.LANGUAGES

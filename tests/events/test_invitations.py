@@ -126,6 +126,20 @@ def test_pasted_addresses_get_an_invitation_without_a_person_in_german():
     assert set(OutboxMail.objects.values_list("language", flat=True)) == {"de"}
 
 
+def test_people_already_registered_are_not_invited():
+    event = EventFactory()
+    company = CompanyFactory(published=True)
+    registered = member_of(company)
+    other = member_of(company)
+    add_registration(event, person=registered, company=company)
+    add_registration(event, email="Gast@Firma.example", person=UserFactory())
+
+    send(event, {"kind": Kind.ALL})
+    send(event, {"kind": Kind.EMAILS, "emails": ["gast@firma.example"]})
+
+    assert invited_addresses(event) == {other.email}
+
+
 def test_pasted_addresses_are_split_on_lines_and_commas_and_lower_cased():
     valid, invalid = invitations.parse_addresses(
         "Info@Neu-GmbH.example, chef@werk.example\n\n info@neu-gmbh.example;kein-at-zeichen"
@@ -248,6 +262,17 @@ def test_only_a_published_event_can_be_invited_to(staff_client):
     send(event, {"kind": Kind.ALL})
 
     assert 'name="kind"' not in page.content.decode()
+    assert response.status_code == 302
+    assert not EventInvitation.objects.exists()
+
+
+def test_no_invitations_after_the_registration_deadline(staff_client):
+    event = EventFactory(registration_deadline=timezone.now() - timedelta(minutes=1))
+    member_of(CompanyFactory(published=True))
+
+    response = staff_client.post(f"/staff/events/{event.pk}/invitations/", {"kind": Kind.ALL})
+    send(event, {"kind": Kind.ALL})
+
     assert response.status_code == 302
     assert not EventInvitation.objects.exists()
 
