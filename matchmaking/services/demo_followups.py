@@ -35,8 +35,9 @@ def _past_evening() -> Event | None:
 
 def _rotating_pairs(ids: list[int], rounds: int) -> list[list[list[int]]]:
     """The circle method: everyone meets someone new each round; with an odd number the one
-    left over joins the last table (a table of three, nobody alone)."""
+    left over joins a table of two they have not met (a table of three, nobody alone)."""
     people: list[int | None] = list(ids) + ([None] if len(ids) % 2 else [])
+    met: set[frozenset[int]] = set()
     plan = []
     for _round in range(min(rounds, len(people) - 1)):
         half = len(people) // 2
@@ -49,7 +50,10 @@ def _rotating_pairs(ids: list[int], rounds: int) -> list[list[list[int]]]:
             else:
                 tables.append([a, b])
         if spare is not None and tables:
-            tables[-1].append(spare)
+            fresh = [t for t in tables if not any(frozenset((spare, p)) in met for p in t)]
+            (fresh or tables)[-1].append(spare)
+        for table in tables:
+            met.update(frozenset((x, y)) for x in table for y in table if x != y)
         plan.append(tables)
         people = [people[0], people[-1], *people[1:-1]]
     return plan
@@ -138,8 +142,19 @@ def seed_followups(say: Callable[[str], None]) -> None:
     for registration in (
         Registration.objects.filter(seats__plan=plan).exclude(pk__in=[first.pk, second.pk])
     ).distinct()[:3]:
-        partners = followups.partners_of(registration, plan=plan)
-        if partners and not ContactMark.objects.filter(registration=registration).exists():
+        if ContactMark.objects.filter(registration=registration).exists():
+            continue
+        marked_me = set(
+            ContactMark.objects.filter(partner=registration).values_list(
+                "registration_id", flat=True
+            )
+        )
+        partners = [
+            partner
+            for partner in followups.partners_of(registration, plan=plan)
+            if partner.registration.pk not in marked_me
+        ]
+        if partners:
             followups.save_marks(
                 registration=registration,
                 marks=[

@@ -90,7 +90,9 @@ def partners_of(registration: Registration, *, plan: SeatingPlan | None = None) 
         Seat.objects.filter(plan_id=plan.pk)
         .filter(Exists(same_table))
         .exclude(registration_id=registration.pk)
+        # Anonymised by the retention period or a deleted account (which empties the name).
         .filter(registration__anonymised_at__isnull=True)
+        .exclude(registration__name="")
         .select_related("registration__company")
         .order_by("round", "table", "registration__name", "pk")
     )
@@ -213,6 +215,7 @@ def introduce(*, first_id: int, second_id: int) -> bool:
         for registration in Registration.objects.filter(pk__in=[first_id, second_id])
         .select_related("event", "company", "company__town", "person")
         .filter(anonymised_at__isnull=True)
+        .exclude(name="")
     }
     if len(pair) != 2:
         return False  # one of them was deleted in the meantime
