@@ -310,3 +310,28 @@ def test_my_area_offers_to_create_then_shows_the_webcal_link(client, settings):
     token = CalendarFeed.objects.get(user=person).token
     assert f"webcal://portal.kag.example/events/feed/{token}.ics".encode() in after.content
     assert f"https://portal.kag.example/events/feed/{token}.ics".encode() in after.content
+
+
+# Personal data
+
+
+def test_the_data_export_holds_the_calendar_link(client):
+    person = UserFactory()
+    token = feed_of(person).token
+    client.force_login(person)
+
+    export = client.get("/me/export/").json()
+
+    assert token in export["data"]["events_calendar"]["feed_url"]
+
+
+def test_deleting_the_account_deletes_the_feed_and_its_link_stops_working(client):
+    from kag_portal.personal_data import delete_user_data
+
+    person = UserFactory()
+    token = feed_of(person).token
+
+    delete_user_data(person)
+
+    assert not CalendarFeed.objects.exists()
+    assert client.get(f"/events/feed/{token}.ics").status_code == 404
