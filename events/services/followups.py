@@ -171,7 +171,9 @@ def _thanked(places):
 
 
 def send_event_mails(*, now: datetime) -> dict[str, int]:
-    """Queue every reminder and thank-you that is due at `now`. Returns counts per kind.
+    """Queue every reminder and thank-you that is due at `now`. Returns per kind how many mails
+    this run handed to the outbox (a run at the same time may have recorded some of them first;
+    the outbox keeps one each).
 
     A fixed number of queries besides one outbox insert per mail: the events near `now`, the
     places per kind of mail, and the keys already in the outbox.
@@ -227,6 +229,8 @@ def finish_past_events(*, now: datetime) -> int:
 
 
 def _check_attended(registration: Registration, *, now: datetime) -> None:
+    if registration.event.status not in (Event.Status.PUBLISHED, Event.Status.FINISHED):
+        raise FollowUpError(_("This event did not take place."))
     if registration.event.starts_at > now:
         raise FollowUpError(_("You can tell us about this event once it has started."))
     if registration.status != Registration.Status.CONFIRMED or registration.anonymised_at:

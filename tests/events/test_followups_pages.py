@@ -128,6 +128,16 @@ def test_feedback_waits_until_the_event_has_started(client):
     assert not Feedback.objects.exists()
 
 
+def test_a_cancelled_event_gets_no_feedback(client):
+    registration = attendee_of(past_event(status=Event.Status.CANCELLED))
+    client.force_login(registration.person)
+
+    response = client.post(feedback_url(registration), {"rating": "5"})
+
+    assert response.context["closed_reason"]
+    assert not Feedback.objects.exists()
+
+
 def test_a_cancelled_registration_gives_no_feedback(client):
     registration = attendee_of(past_event(), status=Registration.Status.CANCELLED)
     client.force_login(registration.person)
