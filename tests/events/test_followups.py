@@ -381,3 +381,21 @@ def test_a_finished_event_refuses_registrations():
         )
 
     assert not event.registrations.exists()
+
+
+def test_the_page_of_a_finished_event_stays_and_takes_no_registration(client):
+    event = EventFactory(
+        starts_at=datetime(2025, 3, 1, 18, tzinfo=BERLIN),
+        ends_at=datetime(2025, 3, 1, 21, tzinfo=BERLIN),
+        registration_deadline=datetime(2025, 2, 28, 18, tzinfo=BERLIN),
+        status=Event.Status.FINISHED,
+    )
+    membership = MembershipFactory(company__published=True)
+    client.force_login(membership.user)
+
+    page = client.get(f"/events/{event.pk}/")
+    client.post(f"/events/{event.pk}/", {"company": membership.company_id, "attendee": "me"})
+
+    assert page.status_code == 200
+    assert page.context["open"] is False
+    assert not event.registrations.exists()
