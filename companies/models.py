@@ -96,6 +96,8 @@ class Company(models.Model):
         PUBLISHED = "published", _("published")
         REJECTED = "rejected", _("rejected")
         HIDDEN = "hidden", _("hidden by staff")
+        # Deleted by its owner: the row stays without name or details, so counts stay right.
+        DELETED = "deleted", _("deleted")
 
     class SizeBand(models.TextChoices):
         MICRO = "1-9", _("1–9 employees")

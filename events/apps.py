@@ -35,6 +35,13 @@ class EventsConfig(AppConfig):
             calendar_data.delete_personal_data,
         )
 
+        from companies.signals import company_deleted
+
+        # A company that is deleted gives its places at coming events back (the waitlist moves).
+        company_deleted.connect(
+            event_data.give_back_company_places, dispatch_uid="events_company_deleted"
+        )
+
         from .services.demo import seed_events
 
         # After the demo companies (20): their owners register for the demo events.

@@ -13,13 +13,21 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kag_portal.mail import absolute_url, queue_mail
 
-from ..models import Certification, Company, Membership
+from ..models import (
+    Certification,
+    Company,
+    HelpOffer,
+    HelpRequest,
+    Invitation,
+    JoinRequest,
+    Membership,
+)
 from .search import refresh_search_document
 from .tags import get_or_create_tags
 
@@ -201,12 +209,50 @@ def submit_for_review(*, company: Company, user) -> Company:
 
 @transaction.atomic
 def delete_company(*, company: Company, user) -> None:
-    """Delete a company with its memberships, requests, invitations and logo. Owners only."""
+    """Remove a company: owners only.
+
+    The row stays, without a name or anything that identifies the firm, so the network's
+    statistics keep their counts (a registration, a meeting, a cooperation) but never the
+    name. Memberships, requests to join, invitations and the logo go; requests and answers keep
+    no text; places at coming events and story approvals are given back (companies.signals).
+    """
     if not is_owner(company=company, user=user):
         raise PermissionDenied
     from .logos import delete_file_on_commit
+    from ..signals import company_deleted
 
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    company_deleted.send(sender=Company, company=company)
     if company.logo:
         delete_file_on_commit(company.logo.storage, company.logo.name)
-    logger.info("company %s (%s) deleted by user %s", company.pk, company.slug, user.pk)
-    company.delete()
+    Membership.objects.filter(company=company).delete()
+    JoinRequest.objects.filter(company=company).delete()
+    Invitation.objects.filter(company=company).delete()
+    HelpRequest.objects.filter(company=company).update(
+        title="–", description="", status=HelpRequest.Status.CLOSED, updated_at=timezone.now()
+    )
+    HelpOffer.objects.filter(company=company).update(message="", updated_at=timezone.now())
+    company.offers.clear()
+    company.needs.clear()
+    company.certifications.clear()
+    with translation.override(settings.LANGUAGE_CODE):
+        anonymous_name = _("Deleted company")
+    Company.objects.filter(pk=company.pk).update(
+        name=anonymous_name,
+        slug=f"deleted-{company.pk}",
+        street="",
+        postal_code="",
+        website="",
+        public_email="",
+        public_phone="",
+        short_description="",
+        description="",
+        logo="",
+        status=Company.Status.DELETED,
+        rejection_reason="",
+        public_consent_at=None,
+        public_consent_by=None,
+        search_document="",
+        updated_at=timezone.now(),
+    )
+    logger.info("company %s deleted (anonymised) by user %s", company.pk, user.pk)

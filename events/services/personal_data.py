@@ -65,3 +65,13 @@ def delete(user) -> None:
         cancel(registration=registration, by=user)
     anonymise_registrations(_registrations_of(user), now=now)
     Registration.objects.filter(registered_by=user).update(registered_by=None)
+
+
+def give_back_company_places(sender, company, **kwargs) -> None:
+    """companies.signals.company_deleted: the company's places at coming events are cancelled,
+    so the people waiting move up; past ones stay for the counts (the company is anonymised)."""
+    coming = Registration.objects.filter(
+        company=company, event__ends_at__gte=timezone.now()
+    ).exclude(status=Registration.Status.CANCELLED)
+    for registration in coming:
+        cancel(registration=registration, by=None)

@@ -141,7 +141,7 @@ def test_the_registry_refuses_to_delete_while_a_company_would_be_left_without_ow
     assert User.objects.filter(pk=ines.pk).exists()
 
 
-def test_the_owner_deletes_the_company_with_everything_in_it(
+def test_the_owner_deletes_the_company_and_only_anonymous_counts_stay(
     client, ines, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = str(tmp_path)
@@ -161,11 +161,22 @@ def test_the_owner_deletes_the_company_with_everything_in_it(
 
     assert refused.status_code == 200
     assert response.status_code == 302
-    assert not Company.objects.filter(pk=spannwerk.pk).exists()
+    # The row stays for the network's counts, with nothing left that names the firm.
+    deleted = Company.objects.get(pk=spannwerk.pk)
+    assert deleted.status == Company.Status.DELETED
+    assert "Spannwerk" not in deleted.name
+    assert (deleted.slug, deleted.public_email, deleted.logo.name) == (
+        f"deleted-{spannwerk.pk}",
+        "",
+        "",
+    )
+    assert deleted.public_consent_at is None
+    assert client.get(f"/companies/{spannwerk.slug}/").status_code == 404
     assert not Membership.objects.filter(pk=editor.pk).exists()
     assert not JoinRequest.objects.exists()
     assert not Invitation.objects.exists()
-    assert not HelpRequest.objects.exists()
+    counted = HelpRequest.objects.get()
+    assert (counted.title, counted.description, counted.status) == ("–", "", "closed")
     assert not logo.exists()
     # Now nothing stands in the way of deleting the account.
     assert personal_data.deletion_blockers(ines) == []

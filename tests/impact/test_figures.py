@@ -288,3 +288,30 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     for key in FIGURE_LISTS:
         with django_assert_max_num_queries(8):
             client.get(reverse("impact:figure_list", args=[key]), query)
+
+
+def test_a_deleted_company_leaves_counts_but_not_its_name(client, region):
+    from companies.services.profiles import delete_company
+    from tests.factories import MembershipFactory
+
+    period = Period(START, END)
+    before = figures(period)
+    spannzeug = Registration.objects.get(name="Person 2").company
+    name = spannzeug.name
+    owner = MembershipFactory(company=spannzeug).user
+
+    delete_company(company=spannzeug, user=owner)
+
+    after = figures(period)
+    assert (after.registrations, after.checked_in, after.companies, after.meetings) == (
+        before.registrations,
+        before.checked_in,
+        before.companies,
+        before.meetings,
+    )
+    assert after.cooperations == before.cooperations
+    client.force_login(StaffFactory())
+    query = {"start": START.isoformat(), "end": END.isoformat()}
+    for key in ("companies", "registrations", "cooperations"):
+        page = client.get(reverse("impact:figure_list", args=[key]), query).content.decode()
+        assert name not in page, key
