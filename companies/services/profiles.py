@@ -218,8 +218,8 @@ def delete_company(*, company: Company, user) -> None:
     """
     if not is_owner(company=company, user=user):
         raise PermissionDenied
-    from .logos import delete_file_on_commit
     from ..signals import company_deleted
+    from .logos import delete_file_on_commit
 
     company = Company.objects.select_for_update().get(pk=company.pk)
     company_deleted.send(sender=Company, company=company)
