@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,9 +42,10 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = services.find_feed(token)
     if feed is None:
         raise Http404
-    return _ics(
-        services.personal_feed(feed), filename="kag-meine-veranstaltungen.ics", private=True
-    )
+    # Calendar apps send no useful language: the feed speaks the person's language.
+    with translation.override(feed.user.preferred_language):
+        body = services.personal_feed(feed)
+    return _ics(body, filename="kag-meine-veranstaltungen.ics", private=True)
 
 
 @login_required

@@ -335,3 +335,13 @@ def test_deleting_the_account_deletes_the_feed_and_its_link_stops_working(client
 
     assert not CalendarFeed.objects.exists()
     assert client.get(f"/events/feed/{token}.ics").status_code == 404
+
+
+def test_the_personal_feed_speaks_the_persons_language(client):
+    person = UserFactory(preferred_language="en")
+    register(make_event(), status=Registration.Status.WAITLISTED, person=person)
+
+    calendar = parse(client.get(f"/events/feed/{feed_of(person).token}.ics"))
+
+    assert calendar.calendar_name == "My KAG events"
+    assert "waitlist" in calendar.events[0]["DESCRIPTION"]
