@@ -38,8 +38,7 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 def event_uid(event: Event) -> str:
-    host = urlsplit(settings.SITE_URL).hostname or "kag-portal"
-    return f"{event.calendar_uid}@{host}"
+    return f"{event.calendar_uid}@{_host()}"
 
 
 def _location(event: Event) -> str:
@@ -77,14 +76,22 @@ def _component(event: Event, *, waitlisted: bool = False) -> icalendar.Event:
     return component
 
 
-def _calendar(components: Iterable[icalendar.Event], *, name: str, events: list[Event]) -> bytes:
+def _host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "kag-portal"
+
+
+def _calendar(
+    components: Iterable[icalendar.Event], *, events: list[Event], uid: str, feed_name: str = ""
+) -> bytes:
+    """A VCALENDAR; `feed_name` for subscriptions only: a single event's file without a name is
+    added to the person's own calendar (Outlook opens a named file as a calendar of its own)."""
     calendar = icalendar.Calendar.new(
         prodid=PRODID,
         method="PUBLISH",
-        name=name,
         # Stable, so a calendar app sees the same calendar on every download.
-        uid=f"{slugify(name) or 'kag'}@{urlsplit(settings.SITE_URL).hostname or 'kag-portal'}",
-        refresh_interval=timedelta(hours=1),
+        uid=f"{uid}@{_host()}",
+        name=feed_name or None,
+        refresh_interval=timedelta(hours=1) if feed_name else None,
     )
     for component in components:
         calendar.add_component(component)
@@ -100,7 +107,7 @@ def _calendar(components: Iterable[icalendar.Event], *, name: str, events: list[
 
 def event_calendar(event: Event) -> bytes:
     """The .ics file of one event."""
-    return _calendar([_component(event)], name=event.title, events=[event])
+    return _calendar([_component(event)], events=[event], uid=f"event-{event.calendar_uid}")
 
 
 def event_filename(event: Event) -> str:
@@ -121,7 +128,12 @@ def public_feed_events() -> QuerySet[Event]:
 
 def public_feed() -> bytes:
     events = list(public_feed_events())
-    return _calendar((_component(event) for event in events), name=_("KAG events"), events=events)
+    return _calendar(
+        (_component(event) for event in events),
+        events=events,
+        uid="kag-events",
+        feed_name=_("KAG events"),
+    )
 
 
 def personal_feed_registrations(user) -> QuerySet[Registration]:
@@ -156,8 +168,9 @@ def personal_feed(feed: CalendarFeed) -> bytes:
     ]
     return _calendar(
         components,
-        name=_("My KAG events"),
         events=[registration.event for registration in by_event.values()],
+        uid=f"kag-feed-{feed.pk}",
+        feed_name=_("My KAG events"),
     )
 
 

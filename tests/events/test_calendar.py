@@ -345,3 +345,15 @@ def test_the_personal_feed_speaks_the_persons_language(client):
 
     assert calendar.calendar_name == "My KAG events"
     assert "waitlist" in calendar.events[0]["DESCRIPTION"]
+
+
+def test_the_file_of_one_event_has_no_calendar_name_but_feeds_do(client):
+    # Outlook opens a named file as a calendar of its own instead of adding the event.
+    event = make_event()
+
+    single = parse(client.get(f"/events/{event.pk}/event.ics"))
+    feed = parse(client.get("/events/feed.ics"))
+
+    assert "X-WR-CALNAME" not in single and "NAME" not in single
+    assert feed["X-WR-CALNAME"]
+    assert feed["REFRESH-INTERVAL"]
