@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from companies.matching import DEFAULT_WEIGHTS, Weights
@@ -37,6 +37,8 @@ MIN_TABLE, MAX_TABLE = 2, 4
 # A repeat costs more than all the value a plan can hold; two colleagues at a table more still.
 _REPEAT = 10**7
 _COLLEAGUES = 10**11
+# Tabu steps per round that still has repeats at the end.
+_REPEAT_STEPS = 300
 
 
 class PlanningError(ValueError):
@@ -499,9 +501,12 @@ class _Search:
         self._move(r, a, tb)
         self._move(r, b, ta)
 
-    def _best_entry(self, r: int, a: int, target: int, held: int) -> tuple[int, int]:
+    def _best_entry(
+        self, r: int, a: int, target: int, held: int, floor: int = 0, avoid: Set[int] = frozenset()
+    ) -> tuple[int, int]:
         """Best way to bring a into table `target`: (gain, partner to swap out or -1 for a
-        plain move). `held` is what a's current seat is worth."""
+        plain move), -2 when nothing beats `floor`. `held` is what a's current seat is worth;
+        people in `avoid` are not swapped."""
         tables, weight, count = self.tables[r], self.weight, self.count
         source_table = tables[self.where[r][a]]
         table = tables[target]
@@ -513,10 +518,12 @@ class _Search:
             g = w if w < 0 or not ca[y] else -_REPEAT
             join_a.append(g)
             total_a += g
-        best, best_partner = 0, -2
-        if len(source_table) == len(table) + 1:
+        best, best_partner = floor, -2
+        if len(source_table) == len(table) + 1 and total_a - held > best:
             best, best_partner = total_a - held, -1
         for k, b in enumerate(table):
+            if b in avoid:
+                continue
             wb, cb = weight[b], count[b]
             # b leaves `target` (losing its pairs there) and takes a's seat.
             gain = total_a - join_a[k] - held
@@ -741,6 +748,56 @@ class _Search:
             if not changed:
                 return
 
+    def repeats_in(self, r: int) -> list[int]:
+        """People at a table of round r with someone they meet in another round too."""
+        count = self.count
+        return [a for table in self.tables[r] for a in table if any(count[a][b] > 1 for b in table)]
+
+    def reduce_repeats(self, r: int, steps: int) -> None:
+        """Tabu search on a round that still has repeats: move someone who meets a partner
+        twice to the best seat elsewhere, even at a loss (never next to a colleague), and keep
+        the best round seen."""
+        rng = self.rng
+        tables = self.tables[r]
+
+        def score() -> tuple[int, int]:
+            return (
+                -len(self.repeats_in(r)),
+                sum(self._seat_worth(r, a) for a in self.present[r]),
+            )
+
+        best_score, best_tables = score(), [list(t) for t in tables]
+        tabu: dict[int, int] = {}
+        for step in range(steps):
+            troubled = self.repeats_in(r)
+            if not troubled or self.out_of_time():
+                break
+            a = rng.choice(troubled)
+            held = self._seat_worth(r, a)
+            avoid = {p for p, until in tabu.items() if until > step}
+            move, best_gain = None, None
+            for t in range(len(tables)):
+                if t == self.where[r][a]:
+                    continue
+                gain, partner = self._best_entry(r, a, t, held, -_COLLEAGUES // 2, avoid)
+                if partner != -2 and (best_gain is None or gain > best_gain):
+                    move, best_gain = (t, partner), gain
+            if move is None:
+                continue
+            target, partner = move
+            if partner == -1:
+                self._move(r, a, target)
+            else:
+                self._swap(r, a, partner)
+                tabu[partner] = step + 5
+            tabu[a] = step + 5
+            now = score()
+            if now > best_score:
+                best_score, best_tables = now, [list(t) for t in self.tables[r]]
+        self._clear_round(r)
+        for table in best_tables:
+            self._add_table(r, table)
+
     def improve_round(self, r: int, passes: int) -> None:
         for _ in range(passes):
             order = list(self.present[r])
@@ -778,6 +835,14 @@ def plan_seating(
             break
         search.improve_round(r, passes=1)
         search.repair(r)
+        if search.repeats_in(r):
+            search.reduce_repeats(r, steps=_REPEAT_STEPS)
+            search.improve_round(r, passes=2)
+    for r in free:
+        # The search never seats colleagues together once they sit apart; this is the belt to
+        # those braces.
+        if search._colleagues_at_table(r):
+            search._safe_round(r, table_sizes(len(search.present[r]), instance.table_size))
     return search.result()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,7 +59,11 @@ def plannable(instance: Instance) -> bool:
     return True
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("PLANNER_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(events(), st.integers(0, 3), st.integers(0, 2**16))
 def test_plans_keep_the_hard_rules_and_replans_keep_the_played_rounds(instance, played, seed):
     if not plannable(instance):
