@@ -379,3 +379,16 @@ def test_a_user_without_a_company_is_told_there_is_no_cooperation(client, world)
 
     assert response.status_code == 200
     assert "form" not in response.context or response.context.get("form") is None
+
+
+def test_the_company_page_with_stories_needs_only_three_queries_more(
+    client, world, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(100) as without_stories:
+        client.get("/companies/feinwerk/")
+    many_published(world, 4)
+
+    with django_assert_max_num_queries(len(without_stories) + 2):
+        response = client.get("/companies/feinwerk/")
+
+    assert "Geschichte 3" in response.text
