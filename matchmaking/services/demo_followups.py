@@ -140,8 +140,13 @@ def seed_followups(say: Callable[[str], None]) -> None:
     # A few one-sided marks with notes: they stay private and send nothing.
     one_sided = 0
     for registration in (
-        Registration.objects.filter(seats__plan=plan).exclude(pk__in=[first.pk, second.pk])
-    ).distinct()[:3]:
+        Registration.objects.filter(seats__plan=plan)
+        .exclude(pk__in=[first.pk, second.pk])
+        .distinct()
+        .order_by("pk")
+    ):
+        if one_sided == 3:
+            break
         if ContactMark.objects.filter(registration=registration).exists():
             continue
         marked_me = set(
@@ -166,5 +171,5 @@ def seed_followups(say: Callable[[str], None]) -> None:
             one_sided += 1
     say(
         f"follow-ups: {first.name} and {second.name} want to stay in touch; "
-        f"{one_sided} private notes"
+        f"one-sided marks with notes: {one_sided}"
     )
