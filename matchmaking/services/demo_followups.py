@@ -139,13 +139,15 @@ def seed_followups(say: Callable[[str], None]) -> None:
         )
     # A few one-sided marks with notes: they stay private and send nothing.
     one_sided = 0
+    others = Registration.objects.filter(seats__plan=plan).exclude(pk__in=[first.pk, second.pk])
+    made_before = ContactMark.objects.filter(registration__in=others).exists()
     for registration in (
         Registration.objects.filter(seats__plan=plan)
         .exclude(pk__in=[first.pk, second.pk])
         .distinct()
         .order_by("pk")
     ):
-        if one_sided == 3:
+        if made_before or one_sided == 3:
             break
         if ContactMark.objects.filter(registration=registration).exists():
             continue
