@@ -18,3 +18,12 @@ class StoriesConfig(AppConfig):
         )
         # After the events (30) and matchmaking: the story began at the past demo evening.
         demo.register(50, "stories", seed_stories)
+
+        from kag_portal import me_sections
+
+        from . import views, views_staff
+
+        # For KAG staff: next to the companies' (5) and events' (6) staff sections.
+        me_sections.register(7, "staff_stories", views_staff.me_section)
+        # For owners and authors: stories waiting for approval, drafts; after events (20, 21).
+        me_sections.register(22, "stories", views.me_section)

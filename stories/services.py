@@ -108,6 +108,41 @@ def can_edit(user, story: Story) -> bool:
     )
 
 
+def awaiting_approval(user) -> list[Story]:
+    """Stories in review that a company the person owns has not approved in their current text."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    owned = set(
+        Membership.objects.filter(user=user, role=Membership.Role.OWNER).values_list(
+            "company_id", flat=True
+        )
+    )
+    stories = list(
+        Story.objects.filter(status=Story.Status.IN_REVIEW, companies__pk__in=owned)
+        .distinct()
+        .prefetch_related("companies", "approvals")
+        .order_by("-updated_at")[:20]
+    )
+    waiting = []
+    for story in stories:
+        approved = {
+            approval.company_id
+            for approval in story.approvals.all()
+            if approval.text_version == story.text_version and approval.withdrawn_at is None
+        }
+        if any(c.pk in owned and c.pk not in approved for c in story.companies.all()):
+            waiting.append(story)
+    return waiting
+
+
+def drafts_of(user) -> list[Story]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        Story.objects.filter(author=user, status=Story.Status.DRAFT).order_by("-updated_at")[:20]
+    )
+
+
 def approval_states(story: Story) -> list[tuple[Company, StoryApproval | None]]:
     """Each involved company with its valid approval of the current text, or None."""
     valid = {
@@ -268,11 +303,10 @@ def take_back(*, story: Story) -> Story:
     story = _lock(story)
     story.released_at = None
     story.released_by = None
-    story.save(update_fields=["released_at", "released_by", "updated_at"])
     if story.status == Story.Status.PUBLISHED:
         story.status = Story.Status.IN_REVIEW
         story.published_at = None
-        story.save(update_fields=["status", "published_at", "updated_at"])
+    story.save(update_fields=["status", "published_at", "released_at", "released_by", "updated_at"])
     return story
 
 

@@ -211,3 +211,12 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             "images": list(story.images.all()),
         },
     )
+
+
+def me_section(request: HttpRequest) -> tuple[str, dict] | None:
+    """On "Mein Bereich": stories waiting for the person's approval and their own drafts."""
+    awaiting = services.awaiting_approval(request.user)
+    drafts = services.drafts_of(request.user)
+    if not (awaiting or drafts):
+        return None
+    return "stories/me_section.html", {"awaiting": awaiting, "drafts": drafts}

@@ -105,3 +105,11 @@ def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     services.take_back(story=get_object_or_404(Story, pk=pk))
     messages.success(request, _("The story is not public any more."))
     return redirect("staff_stories:detail", pk=pk)
+
+
+def me_section(request: HttpRequest) -> tuple[str, dict] | None:
+    """A link to the stories tools on "Mein Bereich", for KAG staff only."""
+    if not (request.user.is_authenticated and request.user.is_staff):
+        return None
+    in_review = Story.objects.filter(status=Story.Status.IN_REVIEW).count()
+    return "stories/staff/me_section.html", {"in_review": in_review}

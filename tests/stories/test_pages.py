@@ -392,3 +392,26 @@ def test_the_company_page_with_stories_needs_only_three_queries_more(
         response = client.get("/companies/feinwerk/")
 
     assert "Geschichte 3" in response.text
+
+
+def test_my_area_lists_the_stories_waiting_for_my_approval(client, world):
+    story = submitted(world)
+    client.force_login(world["feinwerk_owner"])
+
+    assert f"/stories/{story.pk}/approve/" in client.get("/me/").text
+
+    services.approve(story=story, user=world["feinwerk_owner"])
+    assert f"/stories/{story.pk}/approve/" not in client.get("/me/").text
+
+
+def test_my_area_lists_my_drafts(client, world):
+    client.force_login(world["spannwerk_owner"])
+
+    assert world["story"].get_absolute_url() in client.get("/me/").text
+
+
+def test_staff_see_the_stories_in_review_on_their_area(client, world):
+    submitted(world)
+    client.force_login(world["staff"])
+
+    assert "/staff/stories/?status=in_review" in client.get("/me/").text
