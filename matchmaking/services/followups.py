@@ -8,8 +8,9 @@ details, and the pair's companies get a speed-dating cooperation lead to confirm
 Two people saving at the same moment: each save locks the registrations of everyone involved
 (in primary-key order, so two saves never deadlock) before it writes its marks and looks for
 the partner's, so the later save sees the earlier one and exactly one of them finds the pair
-mutual. The mails are then queued after commit under fixed idempotency keys, so a repeated
-save or a task run twice sends nothing more.
+mutual (without the lock both read the other's mark as missing and nobody is introduced). That
+save records both intro mails in the outbox in the same transaction, under fixed idempotency
+keys, so a repeated save sends nothing more; the outbox's Celery task sends them after commit.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from companies.models import Company, Cooperation
 from companies.services import cooperations
 from events.models import Event, Registration
 from kag_portal.mail import absolute_url, queue_mail
+from kag_portal.models import OutboxMail
 
 from ..models import ContactMark, Seat, SeatingPlan
 
@@ -141,8 +143,8 @@ class MarkInput:
 
 @transaction.atomic
 def save_marks(*, registration: Registration, marks: list[MarkInput]) -> list[int]:
-    """Store the attendee's marks about their partners; returns the ids of the partners with
-    whom the attendee is now mutual for the first time in this save (intros queued for them).
+    """Store the attendee's marks about their partners; returns the ids of the partners whom
+    this save introduced (both intro mails recorded now; empty on a repeat).
 
     Refuses (FollowUpError, nothing saved) a partner the attendee did not sit with. Un-marking
     later keeps what was sent: an introduction cannot be taken back.
@@ -167,9 +169,12 @@ def save_marks(*, registration: Registration, marks: list[MarkInput]) -> list[in
             registration_id=registration.pk, partner_id__in=[m.partner_id for m in marks]
         )
     }
+    newly_wanted = []
     for mark in marks:
         note = mark.note.strip()
         row = existing.get(mark.partner_id)
+        if mark.wants_contact and (row is None or not row.wants_contact):
+            newly_wanted.append(mark.partner_id)
         if row is None:
             if not mark.wants_contact and not note:
                 continue  # nothing to keep
@@ -183,21 +188,14 @@ def save_marks(*, registration: Registration, marks: list[MarkInput]) -> list[in
             row.wants_contact = mark.wants_contact
             row.note = note
             row.save(update_fields=["wants_contact", "note", "updated_at"])
-    mutual = list(
-        ContactMark.objects.filter(
-            registration_id__in=wanted, partner_id=registration.pk, wants_contact=True
-        ).values_list("registration_id", flat=True)
-    )
-    for partner_id in mutual:
-        _on_mutual(registration.pk, partner_id)
-    return mutual
-
-
-def _on_mutual(registration_id: int, partner_id: int) -> None:
-    from ..tasks import introduce_contacts
-
-    first, second = sorted((registration_id, partner_id))
-    transaction.on_commit(lambda: introduce_contacts.delay(first, second))
+    mutual = ContactMark.objects.filter(
+        registration_id__in=newly_wanted, partner_id=registration.pk, wants_contact=True
+    ).values_list("registration_id", flat=True)
+    return [
+        partner_id
+        for partner_id in sorted(mutual)
+        if introduce(first_id=registration.pk, second_id=partner_id)
+    ]
 
 
 def intro_key(event_id: int, first_id: int, second_id: int, recipient_id: int) -> str:
@@ -206,10 +204,12 @@ def intro_key(event_id: int, first_id: int, second_id: int, recipient_id: int) -
 
 
 @transaction.atomic
-def introduce(*, first_id: int, second_id: int) -> bool:
+def introduce(*, first_id: int, second_id: int) -> int:
     """Both people of a mutual pair get one introduction mail, their companies one cooperation
-    lead. Safe to run again: the outbox keys and the lead lookup make a repeat a no-op.
-    Returns False when there is no pair to introduce (someone deleted in the meantime)."""
+    lead. Recorded in the caller's transaction, so the mark that made the pair mutual and its
+    mails commit together (the outbox sends them through Celery after commit, and its sweep
+    catches up when the broker was down). Safe to run again: the outbox keys and the lead
+    lookup make a repeat a no-op. Returns how many intro mails were newly recorded."""
     pair = {
         registration.pk: registration
         for registration in Registration.objects.filter(pk__in=[first_id, second_id])
@@ -218,20 +218,31 @@ def introduce(*, first_id: int, second_id: int) -> bool:
         .exclude(name="")
     }
     if len(pair) != 2:
-        return False  # one of them was deleted in the meantime
+        return 0  # one of them was deleted in the meantime
     first, second = pair[first_id], pair[second_id]
     if first.event_id != second.event_id:
-        return False
+        return 0
     lead = propose_lead(first=first, second=second)
+    keys = {
+        recipient.pk: intro_key(first.event_id, first.pk, second.pk, recipient.pk)
+        for recipient in (first, second)
+    }
+    recorded = set(
+        OutboxMail.objects.filter(idempotency_key__in=keys.values()).values_list(
+            "idempotency_key", flat=True
+        )
+    )
     for recipient, other in ((first, second), (second, first)):
+        if keys[recipient.pk] in recorded:
+            continue
         queue_mail(
             to_email=recipient.email,
             recipient=recipient.person,
             template="contact_intro",
             context=_intro_context(recipient=recipient, other=other, lead=lead),
-            idempotency_key=intro_key(first.event_id, first.pk, second.pk, recipient.pk),
+            idempotency_key=keys[recipient.pk],
         )
-    return True
+    return 2 - len(recorded)
 
 
 def _intro_context(

@@ -34,12 +34,12 @@ def followups(request: HttpRequest, pk: int) -> HttpResponse:
     formset = contact_mark_formset(partners)(request.POST or None, partners=partners)
     if request.method == "POST" and formset.is_valid():
         try:
-            mutual = services.save_marks(registration=registration, marks=formset.marks())
+            introduced = services.save_marks(registration=registration, marks=formset.marks())
         except services.FollowUpError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Saved. Only you can see your marks and notes."))
-            if mutual:
+            if introduced:
                 messages.success(
                     request,
                     _(
