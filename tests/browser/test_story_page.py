@@ -42,6 +42,14 @@ def photo() -> bytes:
     return buffer.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def staff_group(transactional_db):
+    from django.contrib.auth.models import Group
+
+    # Live-server tests empty the tables; the group comes from a migration.
+    Group.objects.get_or_create(name="KAG-Team")
+
+
 @pytest.fixture
 def story(settings, tmp_path, towns):
     settings.MEDIA_ROOT = str(tmp_path)
@@ -98,3 +106,35 @@ def test_a_published_story_reads_well_on_a_phone_and_prints(page, story, site_pa
     assert_accessible(page)
     page.goto("/companies/feinwerk/")
     expect(page.get_by_role("link", name="Vom Speed-Dating an die Drehbank")).to_be_visible()
+
+
+def test_staff_write_a_story_and_ask_for_approval_on_a_phone(page, towns, site_pages):
+    spannwerk, feinwerk, _spannwerk_owner, feinwerk_owner = two_firms()
+    cooperation_of(spannwerk, feinwerk)
+    staff = StaffFactory()
+    page.goto("/accounts/login/?next=/staff/stories/")
+    page.locator("input[name='login']").fill(staff.email)
+    page.locator("input[name='password']").fill(DEFAULT_PASSWORD)
+    page.locator("main button[type='submit']").click()
+    expect(page).to_have_url(re.compile(r"/staff/stories/$"))
+    assert_accessible(page)
+
+    page.locator("main a[href='/staff/stories/new/']").first.click()
+    assert_accessible(page)
+    page.locator("select[name='cooperation']").select_option(index=1)
+    page.locator("input[name='title']").fill("Zwölf Kilometer statt Schweiz")
+    page.locator("textarea[name='lead']").fill("Wie zwei Betriebe sich fanden.")
+    page.locator("textarea[name='body']").fill("> „Wahrscheinlich nicht.“")
+    page.locator("main button[type='submit']").click()
+    expect(page.locator("h1")).to_have_text("Zwölf Kilometer statt Schweiz")
+    assert_accessible(page)
+
+    page.locator("form[action$='/submit/'] button").click()
+    page.locator("form[action$='/publish/'] button").click()
+    expect(page.locator(".alert-info")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "story-staff-detail")
+
+    from kag_portal.models import OutboxMail
+
+    assert OutboxMail.objects.filter(to_email=feinwerk_owner.email).exists()
