@@ -16,6 +16,11 @@ class StoriesConfig(AppConfig):
         personal_data.register(
             "stories", services.export_personal_data, services.delete_personal_data
         )
+        from companies.signals import company_deleted
+
+        company_deleted.connect(
+            services.withdraw_for_deleted_company, dispatch_uid="stories_company_deleted"
+        )
         # After the events (30) and matchmaking: the story began at the past demo evening.
         demo.register(50, "stories", seed_stories)
 

@@ -371,3 +371,14 @@ def delete_personal_data(user) -> None:
     Story.objects.filter(released_by=user).update(released_by=None)
     StoryApproval.objects.filter(approved_by=user).update(approved_by=None)
     StoryApproval.objects.filter(withdrawn_by=user).update(withdrawn_by=None)
+
+
+def withdraw_for_deleted_company(sender, company, **kwargs) -> None:
+    """companies.signals.company_deleted: the deleted firm's approvals are withdrawn, so its
+    stories go offline (a story names both firms; it may return when told without it)."""
+    for story in Story.objects.filter(companies=company):
+        story = _lock(story)
+        StoryApproval.objects.filter(
+            story=story, company=company, withdrawn_at__isnull=True
+        ).update(withdrawn_at=timezone.now())
+        _settle(story)
