@@ -155,8 +155,9 @@ def _mail_context(registration: Registration) -> dict:
             reverse("events:cooperation", args=[registration.pk])
         )
     if event.has_speed_dating:
-        # events:my_partners belongs to the matchmaking app; a plain path keeps events below it.
-        context["partners_url"] = absolute_url(f"/events/{event.pk}/my-partners/")
+        # "Meine Gespräche" after the evening: the partners met, to mark whom to stay in touch
+        # with (matchmaking:followups; a plain path keeps events below matchmaking).
+        context["partners_url"] = absolute_url(f"/events/{event.pk}/follow-ups/")
     return context
 
 

@@ -280,7 +280,7 @@ def test_the_thank_you_links_feedback_cooperation_and_conversations_after_speed_
     send(berlin(13, 9))
 
     body = django_mail.outbox[0].body
-    assert f"/events/{event.pk}/my-partners/" in body
+    assert f"/events/{event.pk}/follow-ups/" in body
     assert f"/events/registrations/{registration.pk}/feedback/" in body
     assert f"/events/registrations/{registration.pk}/cooperation/" in body
 
@@ -291,7 +291,7 @@ def test_the_thank_you_after_an_event_without_speed_dating_has_no_conversations_
 
     send(berlin(13, 9))
 
-    assert "/my-partners/" not in django_mail.outbox[0].body
+    assert "/follow-ups/" not in django_mail.outbox[0].body
 
 
 # --- Queries ---------------------------------------------------------------------------------
