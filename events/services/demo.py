@@ -1,4 +1,5 @@
-"""Demo events for `manage.py seed_demo`: a past speed-dating evening, coming events, a draft.
+"""Demo events for `manage.py seed_demo`: a past speed-dating evening with attendance, a coming
+one, an entrepreneur breakfast at a member company, the company run with teams, a draft.
 
 Idempotent: an event is made once (by title) with dates relative to the day of the first run.
 """
@@ -13,7 +14,32 @@ from django.utils import timezone
 
 from companies.models import Company, Membership, Town
 
-from ..models import AgendaItem, Event, Registration
+from ..models import AgendaItem, Event, Registration, ShirtSize
+from .registration import Runner, register_team
+
+# The firm hosting the breakfast in its works (a demo company of companies/services/demo.py).
+BREAKFAST_HOST = "spannwerk-zella-mehlis"
+# Company-run teams, one per demo firm with an owner, in order: (name, e-mail, shirt size).
+RUN_TEAMS = [
+    [
+        ("Jana Köhler", "jana.koehler@example.org", ShirtSize.S),
+        ("Paul Wagner", "paul.wagner@example.org", ShirtSize.L),
+        ("Emma Schubert", "emma.schubert@example.org", ShirtSize.M),
+        ("Lukas Frank", "lukas.frank@example.org", ""),
+    ],
+    [
+        ("Sophie Hartung", "sophie.hartung@example.org", ShirtSize.XS),
+        ("Felix Möller", "felix.moeller@example.org", ShirtSize.XL),
+        ("Marie Ebert", "marie.ebert@example.org", ShirtSize.M),
+    ],
+    [
+        ("Jonas Bauer", "jonas.bauer@example.org", ShirtSize.L),
+        ("Lea Hoffmann", "lea.hoffmann@example.org", ShirtSize.S),
+        ("Tim Rothe", "tim.rothe@example.org", ShirtSize.XXL),
+        ("Anna Keller", "anna.keller@example.org", ShirtSize.M),
+        ("Ben Schröder", "ben.schroeder@example.org", ""),
+    ],
+]
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -25,6 +51,7 @@ def _demo_events(today: date) -> list[dict]:
     evening = today + timedelta(days=24)
     breakfast = today + timedelta(days=10)
     visit = today + timedelta(days=45)
+    run = today + timedelta(days=75)
     return [
         {
             "title": "Netzwerkabend mit Speed-Dating",
@@ -49,7 +76,9 @@ def _demo_events(today: date) -> list[dict]:
             "title": "5. Unternehmerfrühstück",
             "format": Event.Format.BREAKFAST,
             "town": "zella-mehlis",
-            "venue_name": "Werkhalle eines Mitgliedsbetriebs",
+            "host": BREAKFAST_HOST,
+            "venue_name": "Spannwerk Zella-Mehlis, Werkhalle",
+            "venue_street": "Werkstraße 12",
             "venue_postal_code": "98544",
             "starts_at": _at(breakfast, 8),
             "ends_at": _at(breakfast, 10),
@@ -94,6 +123,26 @@ def _demo_events(today: date) -> list[dict]:
             "agenda": [],
             "registrations": 0,
         },
+        {
+            "title": "KAG-Team beim Firmenlauf Suhl",
+            "format": Event.Format.COMPANY_RUN,
+            "town": "suhl",
+            "venue_name": "Start und Ziel am Marktplatz",
+            "venue_postal_code": "98527",
+            "starts_at": _at(run, 18),
+            "ends_at": _at(run, 20, 30),
+            "status": Event.Status.PUBLISHED,
+            "capacity": 150,
+            # Any firm may bring as many runners as it likes; only the team's size is capped.
+            "places_per_company": None,
+            "agenda": [
+                (_at(run, 17), "Startunterlagen und Shirts am KAG-Zelt"),
+                (_at(run, 18), "Start"),
+                (_at(run, 19, 30), "Siegerehrung und Get-together"),
+            ],
+            "registrations": 0,
+            "teams": RUN_TEAMS,
+        },
     ]
 
 
@@ -111,6 +160,7 @@ def seed_events(say: Callable[[str], None]) -> None:
         # One place per person and event: an owner of two firms comes once.
         if all(other.user_id != membership.user_id for other in owners):
             owners.append(membership)
+    hosts = {company.slug: company for company in Company.objects.filter(slug=BREAKFAST_HOST)}
     made = 0
     for demo in _demo_events(timezone.localdate()):
         if demo["town"] not in towns or Event.objects.filter(title=demo["title"]).exists():
@@ -120,6 +170,7 @@ def seed_events(say: Callable[[str], None]) -> None:
             title=demo["title"],
             format=demo["format"],
             town=towns[demo["town"]],
+            host_company=hosts.get(demo.get("host", "")),
             venue_name=demo["venue_name"],
             venue_street=demo.get("venue_street", ""),
             venue_postal_code=demo["venue_postal_code"],
@@ -127,7 +178,7 @@ def seed_events(say: Callable[[str], None]) -> None:
             ends_at=demo["ends_at"],
             registration_deadline=demo["starts_at"] - timedelta(days=2),
             capacity=demo["capacity"],
-            places_per_company=2,
+            places_per_company=demo.get("places_per_company", 2),
             status=demo["status"],
             published_at=None if demo["status"] == Event.Status.DRAFT else timezone.now(),
             speed_dating_starts_at=block[0] if block else None,
@@ -152,9 +203,33 @@ def seed_events(say: Callable[[str], None]) -> None:
             )
             for membership in owners[: demo["registrations"]]
         )
+        _register_teams(event, demo.get("teams", []), owners)
         made += 1
     say(f"events: {made} demo events made")
+    _set_hosts(hosts)
     _record_attendance(say)
+
+
+def _register_teams(event: Event, teams: list, owners: list[Membership]) -> None:
+    """Each demo firm's owner registers their runners in one go, as a member would in the form
+    (the same seat rules; the runners, who have no account, get their confirmation mail)."""
+    for team, membership in zip(teams, owners, strict=False):
+        register_team(
+            event=event,
+            company=membership.company,
+            runners=[Runner(name=name, email=email, shirt_size=size) for name, email, size in team],
+            registered_by=membership.user,
+            show_to_attendees=True,
+        )
+
+
+def _set_hosts(hosts: dict[str, Company]) -> None:
+    """The host firm, also for a database seeded before the breakfast had one."""
+    for demo in _demo_events(timezone.localdate()):
+        if demo.get("host") in hosts:
+            Event.objects.filter(title=demo["title"], host_company__isnull=True).update(
+                host_company=hosts[demo["host"]]
+            )
 
 
 def _record_attendance(say: Callable[[str], None]) -> None:
