@@ -219,6 +219,18 @@ def test_the_preview_counts_recipients_and_shows_the_mail_in_german_and_english(
     assert not OutboxMail.objects.exists()
 
 
+def test_the_preview_escapes_html_in_the_event_title(staff_client):
+    # The rendered mail text is marked safe (a template's output): the page must escape it.
+    event = EventFactory(title="Abend <b>x</b>")
+    member_of(CompanyFactory(published=True))
+
+    response = staff_client.post(f"/staff/events/{event.pk}/invitations/", {"kind": Kind.ALL})
+
+    page = response.content.decode()
+    assert "<b>x</b>" not in page
+    assert "Abend &lt;b&gt;x&lt;/b&gt;" in page
+
+
 def test_confirming_sends_in_the_background_and_says_so(
     staff_client, staff, django_capture_on_commit_callbacks
 ):
