@@ -590,10 +590,6 @@ class _Search:
                 total += w if w < 0 or not ca[y] else -_REPEAT
         return total
 
-    # How many continuations the chain search follows at each depth (Lin-Kernighan style: wide
-    # near the start, then only the best).
-    _BREADTH = (6, 3, 2, 1, 1, 1, 1, 1, 1, 1)
-
     def _try_chain_bfs(self, r: int, a: int) -> bool:
         """The ejection chain found breadth first: each person ejected keeps the best gain that
         reached it, so every alternating path within the depth and the positive-gain rule is
@@ -676,57 +672,6 @@ class _Search:
 
     _DEPTH = 12
     _BEAM = 40
-
-    def _try_chain(self, r: int, a: int) -> bool:
-        """An ejection chain: a takes b's seat next to its candidate c, b takes the seat of someone
-        next to one of b's candidates, and so on; the last one ejected takes a's old seat. Each
-        step must keep the sum of gains so far positive before its ejection, which keeps the
-        search small; this finds the augmenting paths that plain swaps miss."""
-        tables, where = self.tables[r], self.where[r]
-        source = where[a]
-        table_a = tables[source]
-        big = self.instance.table_size - 1
-        best = [0, None]
-        seat_worth: dict[int, int] = {}
-
-        def step(person: int, gain: int, used: set[int], moves: list, depth: int) -> None:
-            if depth:
-                closed = gain + self._join_sum(person, table_a, a)
-                if closed > best[0]:
-                    best[0], best[1] = closed, [*moves, (person, source)]
-            if depth >= len(self._BREADTH):
-                return
-            values, count = self.values[person], self.count[person]
-            weight = self.weight[person]
-            options = []
-            seen_tables = set(used)
-            for c in self.candidates[person]:
-                if gain + values[c] * big <= 0:
-                    break
-                target = where[c]
-                if target < 0 or target in seen_tables or count[c]:
-                    continue
-                seen_tables.add(target)
-                table = tables[target]
-                joins = [w if (w := weight[y]) < 0 or not count[y] else -_REPEAT for y in table]
-                total = gain + sum(joins)
-                for b, join_b in zip(table, joins, strict=True):
-                    joined = total - join_b
-                    if joined > 0:
-                        worth = seat_worth.get(b)
-                        if worth is None:
-                            worth = seat_worth[b] = self._seat_worth(r, b)
-                        options.append((joined - worth, b, target))
-            options.sort(key=lambda o: -o[0])
-            for after, b, target in options[: self._BREADTH[depth]]:
-                step(b, after, used | {target}, [*moves, (person, target)], depth + 1)
-
-        step(a, -self._seat_worth(r, a), {source}, [], 0)
-        if best[1] is None:
-            return False
-        for person, target in best[1]:
-            self._move(r, person, target)
-        return True
 
     def repair(self, r: int) -> None:
         """Move people out of same-company tables and repeats, searching all tables."""
