@@ -10,11 +10,14 @@ Algorithm, round by round (rounds already played stay as they are):
 1. Seed the tables greedily with the most valuable new pairs (each person's best candidates),
    then place everyone left where they add most (best fit).
 2. Local search: swap two people between tables, or move one to a table that is one seat smaller
-   (the layout keeps its sizes). Moves are found from each person's candidate list, so a pass is
-   cheap; a same-company table or a repeat costs far more than any value, so the search repairs
-   those first.
-3. When all rounds are built, a few more passes over all of them, now that every round knows the
-   pairs the others already use.
+   (the layout keeps its sizes), and ejection chains found breadth first: a takes b's seat next
+   to a candidate of a, b takes someone's seat next to a candidate of b, and so on, the last one
+   takes a's old seat. The chains are the augmenting paths that plain swaps miss. Moves start
+   from each person's candidate list, so a pass is cheap; a same-company table or a repeat costs
+   far more than any value, so the search repairs those first.
+3. When all rounds are built, one more pass over each, now that every round knows the pairs the
+   others use; a short tabu search on rounds that still hold repeats; and a layout that deals
+   the firms over the tables should colleagues ever be left together.
 
 The search is deterministic for a seed; ``time_limit`` only cuts it short on a slow machine.
 """
@@ -670,6 +673,7 @@ class _Search:
             self._move(r, person, target)
         return True
 
+    # Chains of at most 12 moves; each level follows the 40 best people ejected (a beam).
     _DEPTH = 12
     _BEAM = 40
 
