@@ -6,6 +6,9 @@ For each event in matchmaking/benchdata/ it prints violations, repeat pairs, val
 seconds, for the planner and for a per-round greedy baseline run in the same process: networkx's
 maximum-weight matching for tables of 2, best fit plus pairwise swaps for tables of 3 and 4.
 Not part of the test suite (dev dependencies only: scipy, networkx).
+
+benchdata/ holds the eleven samples of the seating format and synthetic_n500_r8_t2, two copies
+of sample_n250_r8_t2 with renamed ids and companies, for the 500-people target.
 """
 
 from __future__ import annotations
@@ -191,18 +194,6 @@ def _swap_pass(tables, values, company, count, rng) -> None:
                             improved = True
         if not improved:
             return
-
-
-def _row(name: str, report, seconds: float, lp: int) -> list[str]:
-    ratio = report.value / lp if lp else 1.0
-    return [
-        name,
-        str(len(report.violations)),
-        str(report.repeats),
-        str(report.value),
-        f"{ratio:.4f}",
-        f"{seconds:.2f}",
-    ]
 
 
 def main(argv: list[str] | None = None) -> int:
