@@ -7,3 +7,11 @@ class ImpactConfig(AppConfig):
 
     name = "impact"
     verbose_name = _("Impact")
+
+    def ready(self) -> None:
+        from kag_portal import demo
+
+        from .demo import seed_history
+
+        # A year of history for the dashboard: last, after every other demo loader (up to 90).
+        demo.register(95, "impact_history", seed_history)
