@@ -269,6 +269,7 @@ def _mail(registration: Registration, template: str) -> None:
         "event": registration.event,
         "registration_url": absolute_url(reverse("events:registration", args=[registration.pk])),
         "event_url": absolute_url(registration.event.get_absolute_url()),
+        "ics_url": absolute_url(reverse("events:ics", args=[registration.event_id])),
         "for_colleague": registration.registered_by_id != registration.person_id,
         "registered_by_name": str(registration.registered_by or ""),
     }

@@ -17,6 +17,7 @@ from companies.models import Membership
 from events.forms.registration import EventFilterForm, RegistrationForm
 from events.models import Event, Registration
 from events.services import public as selectors
+from events.services.followups import feedback_closed_reason
 from events.services.invitations import invitation_for_visitor
 from events.services.registration import (
     RegistrationError,
@@ -149,14 +150,33 @@ def _registration_for(request: HttpRequest, pk: int) -> Registration:
 @login_required
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration_for(request, pk)
+    event = registration.event
+    is_attendee = registration.person_id == request.user.pk
+    confirmed = registration.status == Registration.Status.CONFIRMED
     return render(
         request,
         "events/registration.html",
         {
             "registration": registration,
-            "event": registration.event,
+            "event": event,
             "position": waitlist_position(registration),
             "active": registration.status != Registration.Status.CANCELLED,
+            # Feedback and cooperations speak for the attendee: only they get the links, once
+            # the event has started (the same rule as the pages themselves).
+            "followups_open": is_attendee
+            and not feedback_closed_reason(registration, now=timezone.now()),
+            # The seat plan page shows this registration to the attendee and their company's
+            # owners; the template adds "once the plan is published".
+            "partners_possible": confirmed
+            and event.has_speed_dating
+            and (
+                is_attendee
+                or Membership.objects.filter(
+                    company_id=registration.company_id,
+                    user=request.user,
+                    role=Membership.Role.OWNER,
+                ).exists()
+            ),
         },
     )
 
