@@ -15,15 +15,35 @@ from .services import invitations
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=3,
-    # A few thousand invitations render in well under a minute; a run cut short is completed by
-    # the retry without sending anything twice (invitation rows and outbox keys are unique).
-    soft_time_limit=600,
-    time_limit=660,
+    # Recording a few thousand invitations takes seconds; a run cut short is completed by the
+    # retry without sending anything twice (invitation rows and outbox keys are unique).
+    soft_time_limit=300,
+    time_limit=330,
 )
 def send_event_invitations(self, event_id: int, audience: dict, invited_by_id: int | None) -> int:
-    return invitations.send_invitations(
-        event_id=event_id, audience=audience, invited_by_id=invited_by_id
-    ).invitations
+    """Record the invitations, then queue their mails in batches that workers render in parallel."""
+    result = invitations.invite(event_id=event_id, audience=audience, invited_by_id=invited_by_id)
+    for batch in invitations.chunks(result.invitation_ids, size=INVITATION_MAIL_BATCH):
+        mail_event_invitations.delay(batch)
+    return result.invitations
+
+
+# Mails rendered per task: small enough that both worker processes share a send of 2,000.
+INVITATION_MAIL_BATCH = 100
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=300,
+    time_limit=330,
+)
+def mail_event_invitations(self, invitation_ids: list[int]) -> int:
+    return invitations.mail_invitations(invitation_ids)
 
 
 # --- Reminders, thank-you, finishing, retention (events.services.followups / retention) ---

@@ -179,7 +179,7 @@ def recipients(audience: dict, *, event: Event | None = None) -> list[Recipient]
 # --- creating and sending ----------------------------------------------------------------------
 
 
-def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
+def chunks(items: list, size: int = BATCH) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -205,7 +205,7 @@ def create_invitations(*, event: Event, to: list[Recipient], by_id: int | None) 
         ignore_conflicts=True,
     )
     pks: list[int] = []
-    for addresses in _chunks([recipient.email for recipient in to]):
+    for addresses in chunks([recipient.email for recipient in to]):
         pks.extend(
             EventInvitation.objects.filter(event=event, email__in=addresses)
             .order_by("pk")
@@ -247,7 +247,11 @@ def mail_invitation(invitation: EventInvitation) -> None:
 @dataclass(frozen=True)
 class SendResult:
     recipients: int
-    invitations: int
+    invitation_ids: list[int]
+
+    @property
+    def invitations(self) -> int:
+        return len(self.invitation_ids)
 
 
 def can_invite(event: Event) -> bool:
@@ -255,29 +259,43 @@ def can_invite(event: Event) -> bool:
     return event.status == Event.Status.PUBLISHED and timezone.now() <= event.registration_deadline
 
 
-def send_invitations(*, event_id: int, audience: dict, invited_by_id: int | None) -> SendResult:
-    """Invite the audience to a published event and queue one mail per invitation.
+def invite(*, event_id: int, audience: dict, invited_by_id: int | None) -> SendResult:
+    """Record the invitations of an audience (nothing for an event that is not open)."""
+    event = Event.objects.get(pk=event_id)
+    if not can_invite(event):
+        return SendResult(0, [])
+    to = recipients(audience, event=event)
+    return SendResult(len(to), create_invitations(event=event, to=to, by_id=invited_by_id))
 
-    Mails are queued a batch per transaction: the outbox tasks of a batch start when it commits.
+
+@transaction.atomic
+def mail_invitations(invitation_ids: list[int]) -> int:
+    """Queue the mails of some invitations in one transaction; their sending starts on commit.
+
     An invitation that was mailed before (an earlier send) is skipped by its outbox key.
     """
-    event = Event.objects.select_related("town").get(pk=event_id)
-    if not can_invite(event):
-        return SendResult(0, 0)
-    to = recipients(audience, event=event)
-    pks = create_invitations(event=event, to=to, by_id=invited_by_id)
-    for batch in _chunks(pks):
-        with transaction.atomic():
-            # In key order: concurrent sends then wait on the same outbox key, never cross.
-            invitations = (
-                EventInvitation.objects.filter(pk__in=batch)
-                .select_related("person", "company")
-                .order_by("pk")
-            )
-            for invitation in invitations:
-                invitation.event = event
-                mail_invitation(invitation)
-    return SendResult(len(to), len(pks))
+    # In key order: two sends at once then wait on the same outbox key, never crosswise.
+    invitations = (
+        EventInvitation.objects.filter(pk__in=invitation_ids)
+        .select_related("event", "event__town", "person", "company")
+        .order_by("pk")
+    )
+    count = 0
+    for invitation in invitations:
+        mail_invitation(invitation)
+        count += 1
+    return count
+
+
+def send_invitations(*, event_id: int, audience: dict, invited_by_id: int | None) -> SendResult:
+    """Invite and queue every mail in this process, a batch per transaction.
+
+    The Celery task does the same, but hands the batches to parallel tasks.
+    """
+    result = invite(event_id=event_id, audience=audience, invited_by_id=invited_by_id)
+    for batch in chunks(result.invitation_ids):
+        mail_invitations(batch)
+    return result
 
 
 def preview(*, event: Event, language: str, sample_name: str = "") -> tuple[str, str]:
