@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from companies.models import Town
 
@@ -26,7 +27,9 @@ class PeriodForm(forms.Form):
         label=_("from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     end = forms.DateField(
-        label=_("to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        # With a context: the bare "to" is the outbox's recipient ("Empfänger") in German.
+        label=pgettext_lazy("end of a period", "to"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     town = forms.ModelChoiceField(
         label=_("town"), queryset=Town.objects.all(), required=False, empty_label=_("all towns")

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from companies.services import csv_io
 from kag_portal.access import staff_required
@@ -94,7 +95,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
     lines = [
         header,
         [_("period"), _("from"), period.start.isoformat()],
-        [_("period"), _("to"), period.end.isoformat()],
+        [_("period"), pgettext("end of a period", "to"), period.end.isoformat()],
         [_("period"), _("town"), period.town.name if period.town else _("all towns")],
         *([section, label, value] for section, label, value in report_rows(result)),
     ]
