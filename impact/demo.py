@@ -1,7 +1,8 @@
 """A year of demo history for the impact dashboard (`manage.py seed_demo`).
 
-About one event a month over the past year in the four KAG towns: network evenings (some with a
-played speed-dating seat plan), breakfasts, company visits and the company run; invitations,
+About one event a month over the past year in the four KAG towns (and a kick-off evening a little
+before it, so not every company that came is new): network evenings (some with a played
+speed-dating seat plan), breakfasts, company visits and the company run; invitations,
 registrations of the demo companies' people (most checked in, some no-shows, a few walk-ins),
 follow-up marks, feedback; requests on the board with answers; cooperations confirmed by all.
 
@@ -61,6 +62,9 @@ class PastEvent:
 
 
 HISTORY_EVENTS = [
+    # Before the dashboard's default period: so not every company that came is a new one.
+    PastEvent("Netzwerkabend zum Auftakt", F.NETWORK_EVENING, "zella-mehlis", 430, 3, 18, 4,
+              "Saal im Rathaus Zella-Mehlis", 28),
     PastEvent("Netzwerkabend im Advent", F.NETWORK_EVENING, "suhl", 340, 3, 18, 4,
               "Saal im Rathaus Suhl", 24, speed_dating=(4, 2)),
     PastEvent("1. Unternehmerfrühstück", F.BREAKFAST, "zella-mehlis", 312, 2, 8, 2,

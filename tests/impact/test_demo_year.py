@@ -61,6 +61,8 @@ def test_every_figure_of_the_last_twelve_months_is_filled(seeded):
     assert 12 <= result.events <= 16  # about one a month
     assert all(count > 0 for key, _label, count in result.events_by_format if key != "other")
     assert 0.6 < result.attendance_rate < 1
+    assert result.new_companies < result.companies  # some came to the kick-off before
+    assert result.requests_answered < result.requests_posted
     assert result.cooperations_not_without_kag < result.cooperations
     assert 3.5 <= result.average_rating <= 5
     assert result.topics and result.next_formats
