@@ -236,6 +236,14 @@ def test_done_when_from_the_evening_to_the_funder_report(
     screenshot(page, "impact-dashboard-desktop")
     page.set_viewport_size(PHONE)
 
+    # The number opens the list behind it: the speed-dating cooperation of the two firms.
+    page.locator(".impact-figure a[href^='/staff/impact/cooperations/?']").click()
+    expect(page.locator("main table")).to_contain_text("Spannwerk Suhl GmbH")
+    expect(page.locator("main table")).to_contain_text("Feinwerk Zella-Mehlis AG")
+    assert_accessible(page)
+    page.go_back()
+    expect(page.locator(".impact-figure").first).to_be_visible()
+
     # The same period's funder report, to print, and its CSV: the dashboard's figures.
     with translation.override("de"):
         labels = {key: gettext(label) for key, label in REPORT_ROWS.items()}
