@@ -15,6 +15,7 @@ from events.models import Event, Registration
 from impact.demo import HISTORY_EVENTS
 from impact.figures import figures
 from impact.forms import default_period
+from impact.lists import FIGURE_LISTS
 from kag_portal.management.commands.seed_demo import DEMO_PEOPLE
 from matchmaking.models import Seat
 from tests.factories import StaffFactory
@@ -124,3 +125,6 @@ def test_the_dashboard_with_a_year_of_data_takes_the_same_queries_as_with_a_tiny
         f"\ndashboard with a year of demo data: {len(year.captured_queries)} queries "
         f"(empty database: {len(tiny.captured_queries)}), {elapsed * 1000:.0f} ms"
     )
+    for key in FIGURE_LISTS:  # the list behind each figure, as in test_figures.py
+        with django_assert_max_num_queries(8):
+            assert client.get(reverse("impact:figure_list", args=[key])).status_code == 200
