@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH = 320  # the SVG's viewBox width; it scales to the column
+WIDTH = 380  # the SVG's viewBox width; it scales to the column
 BAR_HEIGHT = 22
 GAP = 10
-LABEL_WIDTH = 120
+LABEL_WIDTH = 160
 VALUE_ROOM = 40  # space right of the longest bar for its number
 
 
