@@ -58,9 +58,13 @@ class RegistrationForm(forms.Form):
         required=True,
     )
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user, already_registered: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if already_registered:
+            # The person has a place: the form now serves to register a colleague. (Sending
+            # "myself" again still leads to the place they have, e.g. after a double click.)
+            self.fields["attendee"].initial = self.COLLEAGUE
         companies = Company.objects.filter(memberships__user=user).order_by("name")
         self.fields["company"].queryset = companies
         # Wish partners are other firms: one's own company is not offered.

@@ -77,7 +77,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(person=request.user)
             .first()
         )
-        form = RegistrationForm(request.POST or None, user=request.user)
+        form = RegistrationForm(
+            request.POST or None, user=request.user, already_registered=own is not None
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 registration = register(

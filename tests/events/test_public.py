@@ -505,3 +505,15 @@ def test_a_past_event_shows_no_places_or_waitlist(client):
     assert "Past" in past_part
     assert "Warteliste" not in past_part
     assert "Plätze frei" not in past_part and "Platz frei" not in past_part
+
+
+def test_once_registered_the_form_offers_to_register_a_colleague(client, member):
+    event = EventFactory()
+    client.force_login(member.user)
+    before = client.get(f"/events/{event.pk}/").context["form"]
+    client.post(f"/events/{event.pk}/", form_data(member.company))
+
+    after = client.get(f"/events/{event.pk}/").context["form"]
+
+    assert before["attendee"].initial == "me"
+    assert after["attendee"].initial == "colleague"
