@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .figures import Figures
 
@@ -20,6 +21,10 @@ def _number(value) -> str:
     if isinstance(value, float):
         return formats.number_format(value, decimal_pos=1)
     return str(value)
+
+
+def stars_label(stars: int) -> str:
+    return ngettext("%(stars)s star", "%(stars)s stars", stars) % {"stars": stars}
 
 
 def report_rows(result: Figures) -> Iterator[tuple[str, str, str]]:
@@ -54,6 +59,10 @@ def report_rows(result: Figures) -> Iterator[tuple[str, str, str]]:
     yield feedback, _("Feedback given"), _number(result.feedback)
     yield feedback, _("Average rating (1–5)"), _number(result.average_rating)
     for stars, count in result.ratings:
-        yield feedback, _("%(stars)s stars") % {"stars": stars}, _number(count)
+        yield (
+            feedback,
+            ngettext("%(stars)s star", "%(stars)s stars", stars) % {"stars": stars},
+            _number(count),
+        )
     for _key, label, count in result.next_formats:
         yield feedback, _("Next format wished: %(format)s") % {"format": label}, _number(count)
