@@ -46,10 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 [(label, count) for _key, label, count in result.events_by_format]
             ),
             ratings_chart=charts.bar_chart(
-                [
-                    (ngettext("%(stars)s star", "%(stars)s stars", stars) % {"stars": stars}, n)
-                    for stars, n in result.ratings
-                ]
+                [(stars_label(stars), n) for stars, n in result.ratings]
             ),
             months_chart=charts.bar_chart(
                 [(month.strftime("%m/%Y"), n) for month, n in result.attendance_by_month]
