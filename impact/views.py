@@ -16,7 +16,7 @@ from . import charts
 from .figures import Period, figures
 from .forms import period_form
 from .lists import FIGURE_LISTS
-from .report import report_rows
+from .report import report_rows, stars_label
 
 
 def _period(request: HttpRequest):
