@@ -13,9 +13,7 @@ urlpatterns = [
     path("registrations/<int:pk>/cancel/", public.registration_cancel, name="cancel"),
     path("decline/<str:token>/", public.decline, name="decline"),
     path("registrations/<int:pk>/feedback/", followup_views.feedback, name="feedback"),
-    path(
-        "registrations/<int:pk>/cooperation/", followup_views.cooperation, name="cooperation"
-    ),
+    path("registrations/<int:pk>/cooperation/", followup_views.cooperation, name="cooperation"),
     path(
         "cooperations/<int:pk>/confirm/",
         followup_views.cooperation_confirm,

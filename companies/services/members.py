@@ -71,6 +71,17 @@ def people_to_mail(company_id: int, *, role: str | None = None) -> list:
     return [m.user for m in memberships.select_related("user").order_by("pk")]
 
 
+def people_to_mail_by_company(company_ids, *, role: str | None = None) -> dict[int, list]:
+    """people_to_mail for many companies in one query: {company id: [users]}."""
+    memberships = Membership.objects.filter(company_id__in=company_ids, user__is_active=True)
+    if role is not None:
+        memberships = memberships.filter(role=role)
+    people: dict[int, list] = {}
+    for membership in memberships.select_related("user").order_by("company_id", "pk"):
+        people.setdefault(membership.company_id, []).append(membership.user)
+    return people
+
+
 def owners(company: Company) -> list:
     return people_to_mail(company.pk, role=Membership.Role.OWNER)
 

@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from companies.models import Company
-from companies.services.members import people_to_mail
+from companies.services.members import people_to_mail_by_company
 from events.models import Event, EventInvitation, Registration
 from kag_portal.mail import absolute_url, queue_mail, render_mail
 from kag_portal.models import MailTopic
@@ -148,6 +148,16 @@ def _registered(event: Event) -> tuple[set[str], set[int]]:
     return emails, people
 
 
+def _company_people(audience: dict) -> Iterator[Recipient]:
+    """The people who get the mail of the audience's companies, a batch of companies a query."""
+    companies = list(audience_companies(audience).values_list("pk", flat=True))
+    for batch in chunks(companies):
+        people = people_to_mail_by_company(batch)
+        for company_id in batch:
+            for person in people.get(company_id, []):
+                yield Recipient(person.email, person, company_id)
+
+
 def recipients(audience: dict, *, event: Event | None = None) -> list[Recipient]:
     """Everyone the audience reaches, each address once (the first way it was found wins).
 
@@ -160,11 +170,7 @@ def recipients(audience: dict, *, event: Event | None = None) -> list[Recipient]
     elif kind == Kind.EVENTS:
         found = _attendees(audience.get("events", []))
     else:
-        found = (
-            Recipient(person.email, person, company.pk)
-            for company in audience_companies(audience)
-            for person in people_to_mail(company.pk)
-        )
+        found = _company_people(audience)
     emails, people = _registered(event) if event is not None else (set(), set())
     unique: dict[str, Recipient] = {}
     for recipient in found:

@@ -4,6 +4,7 @@ bounds are generous on purpose, they only catch a fan-out that went quadratic.""
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -19,8 +20,11 @@ from tests.factories import CompanyFactory, EventFactory, TownFactory, UserFacto
 
 pytestmark = pytest.mark.django_db
 
-COMPANIES = 1000
+# 2,000 people take 20-50 s here; the suite runs a tenth of it, KAG_FANOUT_COMPANIES=1000 the
+# full measurement quoted in the README.
+COMPANIES = int(os.environ.get("KAG_FANOUT_COMPANIES", "100"))
 PEOPLE_PER_COMPANY = 2
+PEOPLE = COMPANIES * PEOPLE_PER_COMPANY
 
 
 def region_with_people() -> None:
@@ -56,7 +60,7 @@ def region_with_people() -> None:
     )
 
 
-def test_an_invitation_to_2000_people_is_queued_and_sent_in_seconds(
+def test_an_invitation_to_thousands_of_people_is_queued_and_sent_in_seconds(
     django_capture_on_commit_callbacks, capsys
 ):
     region_with_people()
@@ -83,17 +87,17 @@ def test_an_invitation_to_2000_people_is_queued_and_sent_in_seconds(
         send_invitations(event_id=event.pk, audience=audience, invited_by_id=None)
     repeating = time.perf_counter() - started
 
-    assert count == result.recipients == result.invitations == 2000
-    assert EventInvitation.objects.filter(event=event).count() == 2000
-    assert OutboxMail.objects.filter(status=OutboxMail.Status.SENT).count() == 2000
-    assert OutboxMail.objects.filter(language="en").count() == 500
-    assert len(django_mail.outbox) == 2000
+    assert count == result.recipients == result.invitations == PEOPLE
+    assert EventInvitation.objects.filter(event=event).count() == PEOPLE
+    assert OutboxMail.objects.filter(status=OutboxMail.Status.SENT).count() == PEOPLE
+    assert OutboxMail.objects.filter(language="en").count() == PEOPLE // 4
+    assert len(django_mail.outbox) == PEOPLE
     assert again == []  # the second send queued nothing
     with capsys.disabled():
         print(
-            f"\nfan-out to 2,000 ({connection.vendor}): count recipients {counting:.2f}s "
+            f"\nfan-out to {PEOPLE} ({connection.vendor}): count recipients {counting:.2f}s "
             f"({len(counted)} queries), create + queue {queueing:.2f}s, "
-            f"send {sending:.2f}s ({2000 / sending:.0f} mails/s), repeat {repeating:.2f}s"
+            f"send {sending:.2f}s ({PEOPLE / sending:.0f} mails/s), repeat {repeating:.2f}s"
         )
     assert queueing < 120
     assert sending < 120
