@@ -26,6 +26,10 @@ class EventsConfig(AppConfig):
 
         # Registrations: exported; at deletion coming places are given back, past ones anonymised.
         personal_data.register("events", event_data.export, event_data.delete)
+        # Invitations to the person: exported; at deletion kept as anonymous counts.
+        personal_data.register(
+            "event_invitations", event_data.export_invitations, event_data.delete_invitations
+        )
         from .services import calendar as calendar_data
 
         # The secret calendar link: exported, deleted with the account.

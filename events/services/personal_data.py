@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Feedback, Registration
+from ..models import EventInvitation, Feedback, Registration
 from .registration import cancel
 from .retention import anonymise_registrations
 
@@ -75,3 +75,26 @@ def give_back_company_places(sender, company, **kwargs) -> None:
     ).exclude(status=Registration.Status.CANCELLED)
     for registration in coming:
         cancel(registration=registration, by=None)
+
+
+def _invitations_of(user):
+    return EventInvitation.objects.filter(Q(person=user) | Q(email__iexact=user.email))
+
+
+def export_invitations(user) -> list[dict]:
+    return [
+        {
+            "event": invitation.event.title,
+            "starts_at": invitation.event.starts_at.isoformat(),
+            "email": invitation.email,
+            "invited_at": invitation.created_at.isoformat(),
+        }
+        for invitation in _invitations_of(user).select_related("event").order_by("created_at")
+    ]
+
+
+def delete_invitations(user) -> None:
+    """Invitations stay as anonymous counts ("invitations sent"), without address or person;
+    a unique placeholder each, since an address is invited once per event."""
+    for pk in _invitations_of(user).values_list("pk", flat=True):
+        EventInvitation.objects.filter(pk=pk).update(person=None, email=f"deleted-{pk}@invalid")

@@ -77,3 +77,20 @@ def test_past_attendance_stays_only_as_an_anonymous_count(ines):
     assert "ines" not in attended.email
     assert attended.topics == ""
     assert Registration.objects.filter(event=past).count() == 1
+
+
+def test_invitations_are_exported_and_stay_only_as_anonymous_counts(ines):
+    from events.models import EventInvitation
+
+    user = ines
+    event = EventFactory(title="Netzwerkabend im Mai")
+    EventInvitation.objects.create(event=event, email=user.email.upper())
+    EventInvitation.objects.create(event=event, email="jemand@anders.example")
+
+    exported = personal_data.export_user_data(user)["event_invitations"]
+    assert [row["event"] for row in exported] == ["Netzwerkabend im Mai"]
+
+    personal_data.delete_user_data(user)
+
+    assert EventInvitation.objects.filter(event=event).count() == 2
+    assert not EventInvitation.objects.filter(email__iexact=user.email).exists()
