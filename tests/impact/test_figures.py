@@ -221,7 +221,7 @@ def test_the_funder_report_shows_the_dashboards_figures(client, region):
     assert values["Durchgeführte Veranstaltungen"] == str(result.events) == "2"
     assert values["Eingecheckt"] == str(result.checked_in)
     assert values["Bestätigte Kooperationen"] == str(result.cooperations)
-    assert values["Davon: nicht ohne das KAG-Netzwerk"] == "1"
+    assert values["Davon nicht ohne das KAG-Netzwerk"] == "1"
     assert values["Teilnahmequote (%)"] == "83"
     assert values["Durchschnittliche Bewertung (1–5)"] == "4,0"
     assert export["Content-Disposition"].startswith('attachment; filename="kag-wirkung-')
