@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import Company, Cooperation
 from companies.services.logos import ImageMessages, process_image
 from events.models import Event
 
@@ -88,3 +90,39 @@ class StoryImageForm(forms.ModelForm):
 
     def save(self, commit=True):  # pragma: no cover - the view stores through services.add_image
         raise NotImplementedError
+
+
+class StaffCooperationForm(forms.Form):
+    """Staff record a cooperation they heard of; every company named confirms it."""
+
+    companies = forms.ModelMultipleChoiceField(
+        label=_("Companies working together"),
+        queryset=Company.objects.filter(status=Company.Status.PUBLISHED).order_by("name"),
+        help_text=_("At least two. Each company's people are asked to confirm."),
+    )
+    description = forms.CharField(
+        label=_("What do they do together?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    started_on = forms.DateField(
+        label=_("Started on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    origin = forms.ChoiceField(label=_("How it began"), choices=Cooperation.Origin.choices)
+    would_have_happened_without_kag = forms.ChoiceField(
+        label=_("Would it have come about without the KAG network?"),
+        choices=[("", _("not asked yet")), *Cooperation.WithoutKag.choices],
+        required=False,
+    )
+
+    def clean_companies(self):
+        companies = self.cleaned_data["companies"]
+        if len(companies) < 2:
+            raise forms.ValidationError(_("Please choose at least two companies."))
+        return companies
+
+    def clean_started_on(self):
+        started_on = self.cleaned_data["started_on"]
+        if started_on > timezone.localdate():
+            raise forms.ValidationError(_("The start cannot lie in the future."))
+        return started_on

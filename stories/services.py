@@ -9,10 +9,11 @@ affect that (an approval, a withdrawal, an edit, staff releasing or taking it ba
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -382,3 +383,49 @@ def withdraw_for_deleted_company(sender, company, **kwargs) -> None:
             story=story, company=company, withdrawn_at__isnull=True
         ).update(withdrawn_at=timezone.now())
         _settle(story)
+
+
+@transaction.atomic
+def record_cooperation(
+    *,
+    companies: Sequence[Company],
+    description: str,
+    started_on,
+    origin: str,
+    without_kag: str,
+    by,
+) -> Cooperation:
+    """Staff record a cooperation they heard of. It counts once every company confirmed it, so
+    each one's people are asked (the same confirmation page as after an event)."""
+    from companies.services.cooperations import propose_cooperation
+    from events.services.followups import ask_partners_to_confirm
+
+    first, *others = companies
+    cooperation = propose_cooperation(
+        proposer=first,
+        partners=others,
+        description=description,
+        origin=origin,
+        without_kag=without_kag,
+        created_by=by,
+        started_on=started_on,
+        proposer_confirms=False,
+    )
+    ask_partners_to_confirm(cooperation, proposer=None)
+    return cooperation
+
+
+def staff_cooperations() -> QuerySet[Cooperation]:
+    """Every cooperation with its companies and how many confirmed, newest first."""
+    return (
+        Cooperation.objects.prefetch_related(
+            Prefetch("parties", queryset=CooperationParty.objects.select_related("company"))
+        )
+        .annotate(
+            party_count=Count("parties", distinct=True),
+            confirmed_count=Count(
+                "parties", filter=Q(parties__confirmed_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )

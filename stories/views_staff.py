@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,7 @@ from companies.models import Company
 from kag_portal.access import staff_required
 
 from . import services
-from .forms import NewStoryForm
+from .forms import NewStoryForm, StaffCooperationForm
 from .models import Story
 
 
@@ -113,3 +114,28 @@ def me_section(request: HttpRequest) -> tuple[str, dict] | None:
         return None
     in_review = Story.objects.filter(status=Story.Status.IN_REVIEW).count()
     return "stories/staff/me_section.html", {"in_review": in_review}
+
+
+@staff_required
+def cooperation_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(services.staff_cooperations(), 50).get_page(request.GET.get("page"))
+    return render(request, "stories/staff/cooperations.html", {"page": page})
+
+
+@staff_required
+def cooperation_create(request: HttpRequest) -> HttpResponse:
+    form = StaffCooperationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_cooperation(
+            companies=list(form.cleaned_data["companies"]),
+            description=form.cleaned_data["description"],
+            started_on=form.cleaned_data["started_on"],
+            origin=form.cleaned_data["origin"],
+            without_kag=form.cleaned_data["would_have_happened_without_kag"],
+            by=request.user,
+        )
+        messages.success(
+            request, _("The cooperation is recorded. Each company has been asked to confirm it.")
+        )
+        return redirect("staff_stories:cooperations")
+    return render(request, "stories/staff/cooperation_form.html", {"form": form})

@@ -457,6 +457,9 @@ MATRIX: dict[str, Row] = {
     "staff_newsletter:create": staff_only("/staff/newsletter/new/"),
     "staff_newsletter:edit": staff_only(lambda world: newsletter_path(world)),
     "staff_newsletter:send": staff_only(lambda world: newsletter_path(world, "send/")),
+    # cooperations the KAG team records (stories/urls_staff.py): KAG staff only
+    "staff_stories:cooperations": staff_only("/staff/stories/cooperations/"),
+    "staff_stories:cooperation_create": staff_only("/staff/stories/cooperations/new/"),
     # the impact dashboard and funder report (impact/urls.py): KAG staff only
     "impact:dashboard": staff_only("/staff/impact/"),
     "impact:figure_list": staff_only("/staff/impact/registrations/"),
