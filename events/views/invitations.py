@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,8 @@ from ..forms.invitations import AudienceForm
 from ..models import Event
 from ..services import invitations as services
 from ..tasks import send_event_invitations
+
+logger = logging.getLogger(__name__)
 
 # The chosen audience travels from the preview to the confirmation signed, so what is sent is
 # exactly what was previewed and counted.
@@ -83,9 +86,20 @@ def _send(request: HttpRequest, event: Event) -> HttpResponse:
         audience, count = confirmed["audience"], int(confirmed["count"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return HttpResponseBadRequest()
-    user_id = request.user.pk
     # 2,000 mails are rendered by the worker, not while the page waits.
-    transaction.on_commit(lambda: send_event_invitations.delay(event.pk, audience, user_id))
+    try:
+        send_event_invitations.delay(event.pk, audience, request.user.pk)
+    except Exception:  # kombu's connection errors vary; the page must say it, not break
+        logger.warning("Could not queue the invitations of event %s", event.pk, exc_info=True)
+        # Nothing was created yet, and sending twice sends nothing twice: trying again is safe.
+        messages.error(
+            request,
+            _(
+                "The invitations could not be handed to the mail queue just now. Nothing has "
+                "been sent; please try again in a few minutes."
+            ),
+        )
+        return redirect("staff_events:invitations", event.pk)
     messages.success(
         request,
         ngettext(

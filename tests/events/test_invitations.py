@@ -253,6 +253,25 @@ def test_confirming_sends_in_the_background_and_says_so(
     assert 'id="invitation-figures"' in page
 
 
+def test_with_the_broker_down_staff_are_told_and_nothing_is_sent(staff_client):
+    from tests.portal.conftest import broker_at
+
+    event = EventFactory()
+    member_of(CompanyFactory(published=True))
+    preview = staff_client.post(f"/staff/events/{event.pk}/invitations/", {"kind": Kind.ALL})
+
+    with broker_at("redis://127.0.0.1:1/0"):  # nothing listens there
+        response = staff_client.post(
+            f"/staff/events/{event.pk}/invitations/",
+            {"confirm": "1", "confirmation": preview.context["confirmation"]},
+            follow=True,
+        )
+
+    assert response.status_code == 200
+    assert "Nothing has been sent" in response.content.decode()  # this staff member reads English
+    assert not EventInvitation.objects.exists()
+
+
 def test_a_tampered_confirmation_is_refused(staff_client):
     event = EventFactory()
     forged = signing.dumps({"audience": {"kind": "all"}, "count": 1}, salt="other")
