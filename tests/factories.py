@@ -40,7 +40,9 @@ class StaffFactory(UserFactory):
         if create:
             from django.contrib.auth.models import Group
 
-            self.groups.add(Group.objects.get(name="KAG-Team"))
+            # Migration 0003 creates the group; live-server tests empty the tables, so make sure.
+            team, _created = Group.objects.get_or_create(name="KAG-Team")
+            self.groups.add(team)
 
 
 class TownFactory(factory.django.DjangoModelFactory):

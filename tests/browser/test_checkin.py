@@ -34,9 +34,7 @@ def log_in(page, email: str, next_path: str) -> None:
 
 
 def test_staff_check_two_people_in_on_a_phone_and_undo_one(page, site_pages, towns):
-    from django.contrib.auth.models import Group
 
-    Group.objects.get_or_create(name="KAG-Team")
     staff = StaffFactory(email="team@kag.example")
     event = make_event(title="Netzwerkabend heute", starts_at=timezone.now() + timedelta(hours=1))
     spannwerk = CompanyFactory(published=True, name="Spannwerk Suhl GmbH")

@@ -34,13 +34,11 @@ SLUG = "spannwerk-zella-mehlis-gmbh"
 def reference_data(transactional_db) -> None:
     """Live-server tests empty the tables, also what data migrations loaded: the WZ 2008
     industries, the certifications and the staff group come back here."""
-    from django.contrib.auth.models import Group
 
     from companies.models import Certification
     from companies.services.reference_data import load_reference_data
 
     load_reference_data(Industry, Certification)
-    Group.objects.get_or_create(name="KAG-Team")
 
 
 @pytest.fixture

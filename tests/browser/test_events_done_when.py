@@ -76,10 +76,8 @@ def register_from_invitation(
 def test_done_when_the_evening_from_planning_to_the_door(
     page, site_pages, towns, live_server, settings
 ):
-    from django.contrib.auth.models import Group
 
     settings.SITE_URL = live_server.url  # links in mails point at the test server
-    Group.objects.get_or_create(name="KAG-Team")
     staff = StaffFactory(email="team@kag.example")
     members = {}
     for name, email in [

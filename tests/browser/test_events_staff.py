@@ -25,9 +25,7 @@ def fits_the_width(page) -> bool:
 
 @pytest.fixture
 def staff(transactional_db):
-    from django.contrib.auth.models import Group
 
-    Group.objects.get_or_create(name="KAG-Team")
     return StaffFactory(email="team@kag.example")
 
 

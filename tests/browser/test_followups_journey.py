@@ -96,9 +96,7 @@ def test_an_attendee_gives_feedback_and_tells_a_cooperation_the_partner_confirms
 
 
 def test_staff_set_the_retention_period(page, site_pages):
-    from django.contrib.auth.models import Group
 
-    Group.objects.get_or_create(name="KAG-Team")  # live-server tests empty the migrated rows
     staff = StaffFactory(email="team@kag.example")
 
     log_in(page, staff.email, "/staff/events/retention/")

@@ -51,14 +51,6 @@ REPORT_ROWS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def staff_group(transactional_db):
-    from django.contrib.auth.models import Group
-
-    # Live-server tests empty the tables; the group comes from a migration.
-    Group.objects.get_or_create(name="KAG-Team")
-
-
 def log_out(page) -> None:
     page.context.clear_cookies()
 

@@ -35,10 +35,8 @@ def log_in(page, email: str, next_path: str) -> None:
 def test_staff_invite_a_town_and_an_invited_member_registers(
     page, browser, live_server, settings, site_pages
 ):
-    from django.contrib.auth.models import Group
 
     settings.SITE_URL = live_server.url  # links in mails point at the test server
-    Group.objects.get_or_create(name="KAG-Team")
     staff = StaffFactory(email="team@kag.example")
     suhl = TownFactory(name="Suhl", slug="suhl")
     company = CompanyFactory(published=True, name="Spannwerk GmbH", town=suhl)

@@ -23,9 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def staff(transactional_db):
-    from django.contrib.auth.models import Group
 
-    Group.objects.get_or_create(name="KAG-Team")
     return StaffFactory(email="team@kag.example")
 
 

@@ -38,14 +38,11 @@ def fits_the_width(page) -> bool:
 @pytest.fixture
 def staff(transactional_db):
     """A KAG team member. Live-server tests empty the tables, also what data migrations loaded:
-    the staff group and the WZ 2008 industries come back here."""
-    from django.contrib.auth.models import Group
-
+    the WZ 2008 industries come back here (the staff group comes with StaffFactory)."""
     from companies.models import Certification, Industry
     from companies.services.reference_data import load_reference_data
 
     load_reference_data(Industry, Certification)
-    Group.objects.get_or_create(name="KAG-Team")
     return StaffFactory(email="team@kag.example")
 
 

@@ -42,14 +42,6 @@ def photo() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def staff_group(transactional_db):
-    from django.contrib.auth.models import Group
-
-    # Live-server tests empty the tables; the group comes from a migration.
-    Group.objects.get_or_create(name="KAG-Team")
-
-
 @pytest.fixture
 def story(settings, tmp_path, towns):
     settings.MEDIA_ROOT = str(tmp_path)
