@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -226,7 +227,23 @@ def submit_for_approval(*, story: Story) -> Story:
         story.status = Story.Status.IN_REVIEW
         story.save(update_fields=["status", "updated_at"])
         _ask_owners(story)
+        if story.author is not None and not story.author.is_staff:
+            _tell_staff(story)
     return story
+
+
+def _tell_staff(story: Story) -> None:
+    """A member company's story waits for the KAG team's review and release."""
+    queue_mail(
+        to_email=settings.KAG_CONTACT_EMAIL,
+        template="story_submitted",
+        context={
+            "story": story,
+            "review_url": absolute_url(reverse("staff_stories:detail", args=[story.pk])),
+        },
+        language=settings.LANGUAGE_CODE,
+        idempotency_key=f"story-submitted:{story.pk}",
+    )
 
 
 def _ask_owners(story: Story) -> None:

@@ -201,3 +201,23 @@ def test_one_approval_per_company_and_version(world):
             text_version=story.text_version,
             approved_at=story.created_at,
         )
+
+
+def test_a_members_story_sent_for_review_is_announced_to_the_kag_team_once(world, settings):
+    from .helpers import cooperation_of, story_about
+
+    story = story_about(
+        cooperation_of(world["spannwerk"], world["feinwerk"]), author=world["spannwerk_owner"]
+    )
+    services.submit_for_approval(story=story)
+    services.submit_for_approval(story=story)
+    staff_story = story_about(
+        cooperation_of(world["spannwerk"], world["feinwerk"]), author=world["staff"]
+    )
+    services.submit_for_approval(story=staff_story)
+
+    told = OutboxMail.objects.filter(idempotency_key__startswith="story-submitted:")
+    assert [(m.to_email, m.idempotency_key) for m in told] == [
+        (settings.KAG_CONTACT_EMAIL, f"story-submitted:{story.pk}")
+    ]
+    assert f"/staff/stories/{story.pk}/" in told.get().body_text
