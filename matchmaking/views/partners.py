@@ -89,6 +89,8 @@ def _context(request: HttpRequest, plan: SeatingPlan, registration: Registration
         "is_own": registration is not None and registration.person_id == request.user.pk,
         # Keep polling until the evening is over.
         "live": plan.event.ends_at > timezone.now(),
+        # The follow-up marks open once the evening has begun.
+        "started": plan.event.starts_at <= timezone.now(),
     }
     if registration is not None:
         context["rounds"] = seating.personal_schedule(plan, registration)

@@ -252,3 +252,21 @@ def test_a_late_arrival_without_a_seat_yet_is_told_so(client):
 
     assert response.status_code == 200
     assert all(r.table is None for r in response.context["rounds"])
+
+
+def test_the_follow_up_link_appears_once_the_evening_has_begun(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    event, registrations, _plan = _evening()
+    follow_ups = reverse("matchmaking:followups", args=[event.pk])
+    client.force_login(registrations[0].person)
+
+    before = client.get(url(event)).content.decode()
+    event.starts_at = timezone.now() - timedelta(minutes=5)
+    event.save(update_fields=["starts_at"])
+    during = client.get(url(event)).content.decode()
+
+    assert follow_ups not in before
+    assert follow_ups in during
