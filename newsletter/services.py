@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, HelpRequest
 from events.models import Event
-from kag_portal.mail import absolute_url, queue_mail
+from kag_portal.mail import absolute_url, queue_mail, render_mail
 from kag_portal.models import MailOptOut, MailTopic, OutboxMail
 
 from .models import NewsletterIssue, Subscriber
@@ -129,6 +130,21 @@ def display_blocks(content: dict) -> list[tuple[str, str, list[dict]]]:
         if items:
             shown.append((key, heading, items))
     return shown
+
+
+def preview(issue: NewsletterIssue) -> tuple[list, list[tuple[str, str, str, str]]]:
+    """The blocks as they would be sent now, and (language, name, subject, text) of the mail in
+    every language of the portal."""
+    blocks = display_blocks(collect_blocks(issue))
+    texts = []
+    for code, name in settings.LANGUAGES:
+        subject, text, _html = render_mail(
+            template="newsletter_issue",
+            context={"issue": issue, "blocks": blocks, "unsubscribe_url": "…"},
+            language=code,
+        )
+        texts.append((code, str(name), subject, text))
+    return blocks, texts
 
 
 # --- subscribing -------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kag_portal.access import staff_required
-from kag_portal.mail import render_mail
 
 from . import services
 from .forms import IssueForm, SubscribeForm
@@ -102,20 +101,6 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _previews(draft: NewsletterIssue) -> tuple[list, list]:
-    """The blocks as they would be sent now, and the text mail in German and English."""
-    blocks = services.display_blocks(services.collect_blocks(draft))
-    texts = []
-    for code, name in (("de", _("German")), ("en", _("English"))):
-        subject, text, _html = render_mail(
-            template="newsletter_issue",
-            context={"issue": draft, "blocks": blocks, "unsubscribe_url": "…"},
-            language=code,
-        )
-        texts.append((code, name, subject, text))
-    return blocks, texts
-
-
 @staff_required
 def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     draft = get_object_or_404(NewsletterIssue, pk=pk) if pk else NewsletterIssue()
@@ -132,7 +117,7 @@ def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         return redirect("staff_newsletter:edit", draft.pk)
     context = {"form": form, "issue": draft}
     if draft.pk:
-        context["blocks"], context["texts"] = _previews(draft)
+        context["blocks"], context["texts"] = services.preview(draft)
     return render(request, "newsletter/staff/edit.html", context)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from ..models import EventInvitation, Feedback, Registration
@@ -96,5 +97,7 @@ def export_invitations(user) -> list[dict]:
 def delete_invitations(user) -> None:
     """Invitations stay as anonymous counts ("invitations sent"), without address or person;
     a unique placeholder each, since an address is invited once per event."""
-    for pk in _invitations_of(user).values_list("pk", flat=True):
-        EventInvitation.objects.filter(pk=pk).update(person=None, email=f"deleted-{pk}@invalid")
+    _invitations_of(user).update(
+        person=None,
+        email=Concat(Value("deleted-"), Cast("pk", output_field=CharField()), Value("@invalid")),
+    )

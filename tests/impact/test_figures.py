@@ -315,3 +315,18 @@ def test_a_deleted_company_leaves_counts_but_not_its_name(client, region):
     for key in ("companies", "registrations", "cooperations"):
         page = client.get(reverse("impact:figure_list", args=[key]), query).content.decode()
         assert name not in page, key
+
+
+def test_a_long_list_pages_and_keeps_the_period(client, region):
+    event = past_event(date(2026, 2, 10), town=region["suhl"])
+    for _number in range(55):
+        place(event, CompanyFactory(town=region["suhl"]))
+    client.force_login(StaffFactory())
+    url = reverse("impact:figure_list", args=["registrations"])
+
+    first = client.get(url, {"start": START.isoformat(), "end": END.isoformat()})
+    second = client.get(url, {"start": START.isoformat(), "end": END.isoformat(), "page": 2})
+
+    assert "start=2026-01-01&amp;end=2026-06-30&amp;page=2" in first.content.decode()
+    assert len(first.context["rows"]) == 50
+    assert len(second.context["rows"]) == 8 + 55 - 50
