@@ -37,7 +37,26 @@ class OutboxMailAdmin(admin.ModelAdmin):
     search_fields = ["to_email", "subject", "idempotency_key"]
     date_hierarchy = "created_at"
     actions = ["retry_now"]
-    readonly_fields = [field.name for field in OutboxMail._meta.fields]
+    # Never the body or the headers: they hold reset, confirmation, invitation and unsubscribe
+    # links that act for the recipient. Not even superusers read them here.
+    fields = [
+        "to_email",
+        "recipient",
+        "subject",
+        "template",
+        "language",
+        "topic",
+        "status",
+        "attempts",
+        "last_error",
+        "due_at",
+        "claimed_at",
+        "sent_at",
+        "body_removed_at",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template import Context, TemplateDoesNotExist, engines
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -90,6 +91,8 @@ def queue_mail(
     language: str | None = None,
     topic: str = "",
     due_at: datetime | None = None,
+    carries_secret: bool = True,
+    about: Iterable = (),
 ) -> OutboxMail:
     """Record a mail rendered from a template triplet and send it once the transaction commits.
 
@@ -97,6 +100,10 @@ def queue_mail(
     not sent to an address that unsubscribed from that topic. `due_at` in the future leaves the
     mail to the periodic sweep (never a long ETA task in Redis). Recording the same
     idempotency key again returns the first row and sends nothing more.
+
+    `carries_secret=False` only where the mail holds no link that acts for its recipient (see
+    OutboxMail.carries_secret); `about` names the people, besides the recipient, whose details
+    the mail carries, so that deleting one of them redacts it.
     """
     existing = OutboxMail.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -127,6 +134,8 @@ def queue_mail(
         topic=topic,
         headers=headers,
         due_at=due_at,
+        carries_secret=carries_secret,
+        about=about,
     )
 
 
@@ -143,6 +152,8 @@ def record_mail(
     topic: str = "",
     headers: dict | None = None,
     due_at: datetime | None = None,
+    carries_secret: bool = True,
+    about: Iterable = (),
 ) -> OutboxMail:
     """Record an already rendered mail (allauth renders its own) and queue it on commit."""
     now = timezone.now()
@@ -164,8 +175,12 @@ def record_mail(
                 "headers": headers or {},
                 "status": status,
                 "due_at": due_at or now,
+                "carries_secret": carries_secret,
             },
         )
+        people = [person for person in about if person is not None and person != recipient]
+        if created and people:
+            mail.about_people.add(*people)
     if created and mail.status == OutboxMail.Status.QUEUED and mail.due_at <= now:
         pk = mail.pk
         transaction.on_commit(lambda: enqueue_mail(pk))
@@ -263,12 +278,14 @@ def _record_failure(mail: OutboxMail, error: Exception) -> DeliveryResult:
 def requeue_unsent_mail(*, now: datetime | None = None, limit: int = 1000) -> int:
     """Queue again every due mail that no task is working on. Returns how many were queued.
 
-    Rows claimed by a worker that died (killed past the hard time limit) go back to the queue.
-    Rows touched in the last minute are left alone: their queue message is most likely in flight,
-    and a duplicate would be harmless anyway because sending claims the row first.
+    Rows claimed by a worker that died go back to the queue after OUTBOX_STALE_CLAIM_SECONDS.
+    That is the one way a mail goes out twice: a worker that dies after the mail server took the
+    mail but before the row says "sent" (delivery is at least once). Rows touched in the last
+    minute are left alone: their queue message is most likely in flight, and a duplicate would
+    be harmless anyway because sending claims the row first.
     """
     now = now or timezone.now()
-    stale_claim = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
+    stale_claim = now - timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS)
     OutboxMail.objects.filter(status=OutboxMail.Status.SENDING, claimed_at__lt=stale_claim).update(
         status=OutboxMail.Status.QUEUED, updated_at=now
     )
@@ -282,3 +299,25 @@ def requeue_unsent_mail(*, now: datetime | None = None, limit: int = 1000) -> in
         .values_list("pk", flat=True)[:limit]
     )
     return sum(enqueue_mail(pk) for pk in pks)
+
+
+_FINISHED = [OutboxMail.Status.SENT, OutboxMail.Status.SKIPPED]
+
+
+def remove_mail_bodies(*, now: datetime | None = None) -> int:
+    """Remove what sent mails said: at once for a mail that carries a secret, after
+    OUTBOX_BODY_RETENTION_DAYS for the others (and for mails that failed for good).
+
+    Recipient, subject, state and error stay, so staff can still see what went where.
+    Runs with every outbox sweep; returns how many bodies were removed.
+    """
+    now = now or timezone.now()
+    kept_until = now - timedelta(days=settings.OUTBOX_BODY_RETENTION_DAYS)
+    due = Q(carries_secret=True, status__in=_FINISHED) | Q(
+        status__in=[*_FINISHED, OutboxMail.Status.FAILED], updated_at__lt=kept_until
+    )
+    return (
+        OutboxMail.objects.filter(body_removed_at__isnull=True)
+        .filter(due)
+        .update(body_text="", body_html="", headers={}, body_removed_at=now, updated_at=now)
+    )

@@ -118,6 +118,16 @@ class OutboxMail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    # Most mails hold a key of some kind (a reset or confirmation link, a signed invitation, an
+    # unsubscribe or decline link): their body is removed as soon as they are sent. Only a mail
+    # whose sender knows it holds none keeps its body until the retention period ends.
+    carries_secret = models.BooleanField(default=True)
+    # People (other than the recipient) whose words or details the mail carries, e.g. the
+    # member who answered a request; deleting one of them redacts the mail.
+    about_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("about")
+    )
+    body_removed_at = models.DateTimeField(_("content removed"), null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     due_at = models.DateTimeField(_("due"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)

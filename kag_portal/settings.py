@@ -255,6 +255,18 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Where reports of accessibility barriers and other notes for the KAG team go.
 KAG_CONTACT_EMAIL = env.str("KAG_CONTACT_EMAIL", default="wirtschaft@kag-suedthueringen.de")
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+# A mail a worker claimed but never marked sent goes back to the queue after this long. It must
+# exceed the send task's hard time limit; a worker that died after the mail server accepted the
+# mail makes it go out twice then (the one documented duplicate: delivery is at least once).
+OUTBOX_STALE_CLAIM_SECONDS = env_int("OUTBOX_STALE_CLAIM_SECONDS", 120, minimum=1)
+if OUTBOX_STALE_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "OUTBOX_STALE_CLAIM_SECONDS must be longer than CELERY_TASK_TIME_LIMIT, or a mail still "
+        "being sent would be sent again"
+    )
+# Bodies of mails without a key are kept this long after sending, then removed (those with a
+# key are removed by the next sweep after sending).
+OUTBOX_BODY_RETENTION_DAYS = env_int("OUTBOX_BODY_RETENTION_DAYS", 30, minimum=1)
 
 # --- Accounts (django-allauth) ------------------------------------------------------------------
 AUTH_USER_MODEL = "kag_portal.User"

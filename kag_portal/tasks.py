@@ -16,4 +16,6 @@ def send_outbox_mail(self, outbox_id: int) -> str:
 
 @shared_task(acks_late=True, ignore_result=True)
 def requeue_unsent_mail() -> int:
+    # The same sweep removes the bodies of sent mails that held a key (kag_portal.mail).
+    mail.remove_mail_bodies()
     return mail.requeue_unsent_mail()
