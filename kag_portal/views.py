@@ -68,6 +68,7 @@ def report_barrier(request):
             context={"report": report},
             language=settings.LANGUAGE_CODE,
             idempotency_key=f"barrier-report:{report.pk}",
+            about=[report.reporter],
         )
     messages.success(request, _("Thank you. Your report has reached the KAG team."))
     return redirect("site_page", slug=SitePage.Slug.ACCESSIBILITY)

@@ -243,6 +243,7 @@ def _tell_staff(story: Story) -> None:
         },
         language=settings.LANGUAGE_CODE,
         idempotency_key=f"story-submitted:{story.pk}",
+        about=[story.author],
     )
 
 

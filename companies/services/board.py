@@ -320,6 +320,7 @@ def _mail_answer(offer: HelpOffer) -> None:
             template="request_answer",
             context=context,
             idempotency_key=f"request-answer:{offer.pk}:{member.pk}",
+            about=[offer.author],
         )
 
 

@@ -185,6 +185,7 @@ def request_to_join(*, company: Company, user, message: str = "") -> JoinRequest
             template="membership_join_request",
             context={"join_request": join_request, "company": company, "decide_url": link},
             idempotency_key=f"join-request:{join_request.pk}:owner:{owner.pk}",
+            about=[join_request.user],
         )
     return join_request
 
@@ -281,6 +282,7 @@ def invite(*, company: Company, email: str, role: str, by) -> Invitation:
         # The language of the person inviting: the invitee may have no account yet.
         language=by.preferred_language,
         idempotency_key=f"invitation:{invitation.pk}:{expires_at.isoformat()}",
+        about=[by],
     )
     return invitation
 

@@ -203,6 +203,7 @@ def submit_for_review(*, company: Company, user) -> Company:
         },
         language=settings.LANGUAGE_CODE,
         idempotency_key=f"company-submitted:{company.pk}:{company.submitted_at.isoformat()}",
+        about=[user],
     )
     return company
 

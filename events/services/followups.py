@@ -330,6 +330,8 @@ def ask_partners_to_confirm(cooperation: Cooperation, *, proposer: Company, even
                     "confirm_url": confirm_url,
                 },
                 idempotency_key=f"cooperation-confirm:{cooperation.pk}:{member.pk}",
+                # The description is in the words of whoever recorded it.
+                about=[cooperation.created_by],
             )
             count += 1
     return count

@@ -283,4 +283,5 @@ def _mail(registration: Registration, template: str) -> None:
         context=context,
         idempotency_key=f"registration-{kind}:{registration.pk}",
         recipient=registration.person,
+        about=[registration.registered_by],
     )

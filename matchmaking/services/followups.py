@@ -241,6 +241,7 @@ def introduce(*, first_id: int, second_id: int) -> int:
             template="contact_intro",
             context=_intro_context(recipient=recipient, other=other, lead=lead),
             idempotency_key=keys[recipient.pk],
+            about=[other.person],
         )
     return 2 - len(recorded)
 
