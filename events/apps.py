@@ -25,7 +25,9 @@ class EventsConfig(AppConfig):
         from .services import personal_data as event_data
 
         # Registrations: exported; at deletion coming places are given back, past ones anonymised.
-        personal_data.register("events", event_data.export, event_data.delete)
+        personal_data.register(
+            "events", event_data.export, event_data.delete, names=event_data.names
+        )
         # Invitations to the person: exported; at deletion kept as anonymous counts.
         personal_data.register(
             "event_invitations", event_data.export_invitations, event_data.delete_invitations

@@ -22,6 +22,7 @@ from companies.models import Company, HelpRequest
 from events.models import Event
 from kag_portal.mail import absolute_url, queue_mail, render_mail
 from kag_portal.models import MailOptOut, MailTopic, OutboxMail
+from kag_portal.personal_data import address_q, addresses_of
 
 from .models import NewsletterIssue, Subscriber
 
@@ -327,3 +328,5 @@ def export_personal_data(user) -> dict:
 
 def delete_personal_data(user) -> None:
     unsubscribe_member(user)
+    # Also a subscription under another address of the person's.
+    Subscriber.objects.filter(address_q("email", addresses_of(user))).delete()

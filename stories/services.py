@@ -360,6 +360,8 @@ def export_personal_data(user) -> dict:
         "stories_written": [
             {
                 "title": story.title,
+                "lead": story.lead,
+                "body": story.body,
                 "status": story.status,
                 "created_at": story.created_at.isoformat(),
                 "published_at": story.published_at.isoformat() if story.published_at else None,
@@ -384,8 +386,15 @@ def export_personal_data(user) -> dict:
 
 
 def delete_personal_data(user) -> None:
-    # The stories and the companies' approvals stay (the companies consented, not only the
-    # person); only the link to the person goes.
+    # A member's draft is theirs alone: no company was asked about it and nobody else may
+    # edit it, so it goes with them (a staff member's draft is the KAG's work and stays).
+    if not user.is_staff:
+        for story in Story.objects.filter(author=user, status=Story.Status.DRAFT):
+            for image in story.images.all():
+                remove_image(image=image)
+            story.delete()
+    # Sent for approval, the stories and the companies' approvals stay (the companies
+    # consented, not only the person); only the link to the person goes.
     Story.objects.filter(author=user).update(author=None)
     Story.objects.filter(released_by=user).update(released_by=None)
     StoryApproval.objects.filter(approved_by=user).update(approved_by=None)

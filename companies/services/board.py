@@ -407,6 +407,10 @@ def export_personal_data(user) -> dict:
 
 
 def delete_personal_data(user) -> None:
-    """Requests and answers belong to the company and stay (their author becomes empty, the
-    foreign keys are SET_NULL); the person's digest subscription goes."""
+    """A request belongs to the company: it states the firm's need under its name, and other
+    firms' answers refer to it, so it stays (its author becomes empty, SET_NULL). An answer's
+    message is the person's own note to the requester, often with their direct phone: the text
+    goes, the fact that their company answered stays (it can still be named as the helper).
+    The person's digest subscription goes."""
+    HelpOffer.objects.filter(author=user).update(message="", updated_at=timezone.now())
     DigestSubscription.objects.filter(user=user).delete()

@@ -9,13 +9,14 @@ deleted.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kag_portal.personal_data import Blocker
+from kag_portal.personal_data import Blocker, address_q, addresses_of
 
-from ..models import Company, Invitation, JoinRequest, Membership
+from ..models import Company, Cooperation, CooperationParty, Invitation, JoinRequest, Membership
 
 
 def _iso(value) -> str | None:
@@ -73,6 +74,10 @@ def export(user) -> dict:
     sent = Invitation.objects.filter(invited_by=user).select_related("company")
     accepted = Invitation.objects.filter(accepted_by=user).select_related("company")
     consents = Company.objects.filter(public_consent_by=user)
+    confirmed = CooperationParty.objects.filter(confirmed_by=user).select_related(
+        "company", "cooperation"
+    )
+    recorded = Cooperation.objects.filter(created_by=user).prefetch_related("companies")
     return {
         "memberships": [
             {
@@ -110,6 +115,24 @@ def export(user) -> dict:
             {"company": c.name, "given_at": _iso(c.public_consent_at)}
             for c in consents.order_by("name")
         ],
+        "cooperations_confirmed": [
+            {
+                "company": party.company.name,
+                "cooperation": party.cooperation.description,
+                "started_on": _iso(party.cooperation.started_on),
+                "confirmed_at": _iso(party.confirmed_at),
+            }
+            for party in confirmed.order_by("confirmed_at", "pk")
+        ],
+        "cooperations_recorded": [
+            {
+                "companies": sorted(company.name for company in cooperation.companies.all()),
+                "description": cooperation.description,
+                "started_on": _iso(cooperation.started_on),
+                "recorded_at": _iso(cooperation.created_at),
+            }
+            for cooperation in recorded.order_by("created_at", "pk")
+        ],
     }
 
 
@@ -117,10 +140,16 @@ def export(user) -> dict:
 def delete(user) -> None:
     """Remove the person's memberships, requests and the invitations addressed to them. Their
     name disappears from what they did for a company (invitations sent, decisions, consents):
-    those links are SET_NULL, and the facts stay with the company."""
+    those links are SET_NULL, and the facts stay with the company, as do the cooperations they
+    confirmed or recorded (the companies' record, counted by the network)."""
     if companies_blocking_deletion(user):
         # kag_portal checks the blockers first; this is the last line of defence.
         raise ValueError("the person is the only owner of a company")
     Membership.objects.filter(user=user).delete()
     JoinRequest.objects.filter(user=user).delete()
-    Invitation.objects.filter(email__iexact=user.email, accepted_at=None).delete()
+    addresses = addresses_of(user)
+    Invitation.objects.filter(address_q("email", addresses), accepted_at=None).delete()
+    # Accepted ones are the company's record of who joined when; only the address goes.
+    Invitation.objects.filter(address_q("email", addresses)).update(
+        email=Concat(Value("deleted-"), Cast("pk", output_field=CharField()), Value("@invalid"))
+    )

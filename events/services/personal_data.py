@@ -6,14 +6,16 @@ from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from kag_portal.personal_data import address_q, addresses_of
+
 from ..models import EventInvitation, Feedback, Registration
 from .registration import cancel
 from .retention import anonymise_registrations
 
 
 def _registrations_of(user):
-    # The person's own places: as the account holder, or under their address.
-    return Registration.objects.filter(Q(person=user) | Q(email__iexact=user.email))
+    # The person's own places: as the account holder, or under one of their addresses.
+    return Registration.objects.filter(Q(person=user) | address_q("email", addresses_of(user)))
 
 
 def _feedback_of(registration: Registration) -> dict | None:
@@ -53,11 +55,21 @@ def export(user) -> list[dict]:
     ]
 
 
+def names(user) -> set[str]:
+    """The names the person was registered under, which stored mails may carry."""
+    return set(_registrations_of(user).exclude(name="").values_list("name", flat=True))
+
+
 def delete(user) -> None:
     """Places at coming events are given back (the waitlist moves up); past registrations stay
     only as anonymous counts (events.services.retention): no name, no address, no wishes or
-    topics. Feedback stays, without a way back to the person."""
+    topics. Feedback stays as a rating and a wished format, without a way back to the person;
+    its free text goes, being the person's own words (it may name them or their firm)."""
     now = timezone.now()
+    # First: a colleague moving up from the waitlist below is told so without this person's
+    # name (a mail about a deleted person would not be sent at all).
+    Registration.objects.filter(registered_by=user).exclude(person=user).update(registered_by=None)
+    Feedback.objects.filter(registration__in=_registrations_of(user)).update(topics="")
     for registration in (
         _registrations_of(user)
         .filter(event__ends_at__gte=now)
@@ -79,7 +91,7 @@ def give_back_company_places(sender, company, **kwargs) -> None:
 
 
 def _invitations_of(user):
-    return EventInvitation.objects.filter(Q(person=user) | Q(email__iexact=user.email))
+    return EventInvitation.objects.filter(Q(person=user) | address_q("email", addresses_of(user)))
 
 
 def export_invitations(user) -> list[dict]:

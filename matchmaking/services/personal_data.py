@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from events.models import Registration
+from kag_portal.personal_data import address_q, addresses_of
 
 from ..models import ContactMark, Seat
 from .seating import remove_from_coming_plans
@@ -18,7 +19,7 @@ from .seating import remove_from_coming_plans
 
 def _registrations_of(user):
     # The same rule as the events' part: the account holder's places or those under the address.
-    return Registration.objects.filter(Q(person=user) | Q(email__iexact=user.email))
+    return Registration.objects.filter(Q(person=user) | address_q("email", addresses_of(user)))
 
 
 def export(user) -> dict:
