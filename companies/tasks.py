@@ -17,8 +17,8 @@ from .services import digest
     max_retries=3,
     # Rendering a few thousand digests takes longer than a single mail; a run cut short is
     # finished by the next one (idempotency keys), so the limit only guards against a hang.
-    soft_time_limit=600,
-    time_limit=660,
+    soft_time_limit=240,
+    time_limit=270,
 )
 def send_weekly_digests(self) -> int:
     return digest.send_weekly_digests()

@@ -312,6 +312,68 @@ class EventInvitation(models.Model):
         return f"{self.email} – {self.event}"
 
 
+class InvitationRound(models.Model):
+    """One "send" of invitations by staff: a row that a periodic task resumes until every mail
+    is recorded in the outbox, so no invitation ever lives only in the broker's queue.
+
+    Pending: recorded, the recipients not yet invited. Mailing: the invitations exist (their ids
+    are stored), their mails are being recorded. Recorded: every mail is in the outbox, which
+    sends them (and resends after a lost queue) on its own. Stopped: the event was cancelled or
+    closed its registration before every mail was recorded; the rest are not sent.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to start")
+        MAILING = "mailing", _("mails being prepared")
+        RECORDED = "recorded", _("all mails prepared")
+        STOPPED = "stopped", _("stopped: the event is closed")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitation_rounds")
+    audience = models.JSONField()
+    # What staff saw in the preview; the real number is len(invitation_ids) once invited.
+    planned_count = models.PositiveIntegerField()
+    invitation_ids = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Touched by every step: a round not touched for a while has lost its queue message.
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation round")
+        verbose_name_plural = _("invitation rounds")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The periodic resume: unfinished rounds, least recently touched first.
+            models.Index(fields=["status", "updated_at"], name="invitation_round_resume"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["recorded", "stopped"], finished_at__isnull=False)
+                | (~Q(status__in=["recorded", "stopped"]) & Q(finished_at__isnull=True)),
+                name="invitation_round_finished_at_iff_finished",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} – {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        """Nothing more to record: every mail is in the outbox, or the event closed."""
+        return self.status in (self.Status.RECORDED, self.Status.STOPPED)
+
+    @property
+    def total(self) -> int:
+        """How many mails this round stands for: the invitations once made, the preview before."""
+        if self.status == self.Status.PENDING:
+            return self.planned_count
+        return len(self.invitation_ids)
+
+
 class Feedback(models.Model):
     """What an attendee thought of an event, given through the link in the follow-up mail."""
 

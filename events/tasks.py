@@ -5,45 +5,44 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from .services import invitations
+from .services import invitation_rounds
+
+# --- Invitation rounds (events.services.invitation_rounds) ---------------------------------------
+# The round is a row; these tasks are nudges. Any of them lost, run twice or at once changes
+# nothing: the periodic resume takes up what was not done.
 
 
 @shared_task(
-    bind=True,
     acks_late=True,
     ignore_result=True,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=3,
-    # Recording a few thousand invitations takes seconds; a run cut short is completed by the
-    # retry without sending anything twice (invitation rows and outbox keys are unique).
-    soft_time_limit=300,
-    time_limit=330,
+    # Making a few thousand invitations takes seconds; the limit stays under the broker's
+    # visibility timeout, so a message is never handed out twice while its task still runs.
+    soft_time_limit=240,
+    time_limit=270,
 )
-def send_event_invitations(self, event_id: int, audience: dict, invited_by_id: int | None) -> int:
-    """Record the invitations, then queue their mails in batches that workers render in parallel."""
-    result = invitations.invite(event_id=event_id, audience=audience, invited_by_id=invited_by_id)
-    for batch in invitations.chunks(result.invitation_ids, size=INVITATION_MAIL_BATCH):
-        mail_event_invitations.delay(batch)
-    return result.invitations
-
-
-# Mails rendered per task: small enough that both worker processes share a send of 2,000.
-INVITATION_MAIL_BATCH = 100
+def advance_invitation_round(round_id: int) -> None:
+    invitation_rounds.advance_round(round_id)
 
 
 @shared_task(
-    bind=True,
     acks_late=True,
     ignore_result=True,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=3,
-    soft_time_limit=300,
-    time_limit=330,
+    soft_time_limit=240,
+    time_limit=270,
 )
-def mail_event_invitations(self, invitation_ids: list[int]) -> int:
-    return invitations.mail_invitations(invitation_ids)
+def mail_invitation_batch(round_id: int, invitation_ids: list[int]) -> int:
+    return invitation_rounds.mail_batch(round_id, invitation_ids)
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=240, time_limit=270)
+def resume_invitation_rounds() -> int:
+    return invitation_rounds.resume_rounds()
 
 
 # --- Reminders, thank-you, finishing, retention (events.services.followups / retention) ---
@@ -58,8 +57,8 @@ def mail_event_invitations(self, invitation_ids: list[int]) -> int:
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=3,
-    soft_time_limit=600,
-    time_limit=660,
+    soft_time_limit=240,
+    time_limit=270,
 )
 def send_event_mails(self) -> dict:
     from django.utils import timezone
@@ -78,7 +77,7 @@ def finish_past_events() -> int:
     return followups.finish_past_events(now=timezone.now())
 
 
-@shared_task(acks_late=True, ignore_result=True, soft_time_limit=600, time_limit=660)
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=240, time_limit=270)
 def anonymise_past_attendance() -> int:
     from django.utils import timezone
 

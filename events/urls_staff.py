@@ -30,4 +30,9 @@ urlpatterns = [
         name="checkin_undo",
     ),
     path("<int:pk>/invitations/", invitations.staff_invitations, name="invitations"),
+    path(
+        "<int:pk>/invitations/progress/",
+        invitations.staff_invitation_progress,
+        name="invitation_progress",
+    ),
 ]

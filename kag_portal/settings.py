@@ -201,13 +201,26 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # mail row to the periodic sweep (kag_portal.tasks.requeue_unsent_mail).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
+# A message a worker took but never acknowledged (the worker was killed) is handed out again
+# after the visibility timeout: five minutes, so a lost batch comes back within minutes. Every
+# task's hard time limit stays below it (270 s at most), or a running task would be started a
+# second time; no task waits in Redis longer than that either (mail retries are rows, due_at).
+BROKER_VISIBILITY_TIMEOUT = 300
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     "max_retries": 0,
 }
+# When the worker loses Redis, the tasks it is running are stopped: their messages go back to
+# the queue anyway (acks_late) and would otherwise run twice at once after the reconnect.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULE = {
+    # Invitation rounds whose queue message was lost (events.services.invitation_rounds).
+    "resume-invitation-rounds": {
+        "task": "events.tasks.resume_invitation_rounds",
+        "schedule": 60.0,
+    },
     "requeue-unsent-mail": {
         "task": "kag_portal.tasks.requeue_unsent_mail",
         "schedule": 60.0,
@@ -259,6 +272,11 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 # exceed the send task's hard time limit; a worker that died after the mail server accepted the
 # mail makes it go out twice then (the one documented duplicate: delivery is at least once).
 OUTBOX_STALE_CLAIM_SECONDS = env_int("OUTBOX_STALE_CLAIM_SECONDS", 120, minimum=1)
+if CELERY_TASK_TIME_LIMIT >= BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_TIME_LIMIT must be shorter than the broker's visibility timeout "
+        f"({BROKER_VISIBILITY_TIMEOUT} s), or a running task would be started a second time"
+    )
 if OUTBOX_STALE_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured(
         "OUTBOX_STALE_CLAIM_SECONDS must be longer than CELERY_TASK_TIME_LIMIT, or a mail still "

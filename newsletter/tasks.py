@@ -14,13 +14,13 @@ from . import services
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=3,
-    soft_time_limit=600,
-    time_limit=660,
+    soft_time_limit=240,
+    time_limit=270,
 )
 def send_newsletter(issue_id: int) -> int:
     return services.fan_out(issue_id)
 
 
-@shared_task(acks_late=True, ignore_result=True, soft_time_limit=600, time_limit=660)
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=240, time_limit=270)
 def resume_newsletter_sending() -> int:
     return services.resume_sending()

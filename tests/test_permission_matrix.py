@@ -120,6 +120,7 @@ def staff_event_rows() -> dict[str, Row]:
         "staff_events:checkin_in": staff_only(checkin_path("in"), 405),
         "staff_events:checkin_undo": staff_only(checkin_path("undo"), 405),
         "staff_events:invitations": staff_only(event("invitations/")),
+        "staff_events:invitation_progress": staff_only(event("invitations/progress/")),
     }
 
 

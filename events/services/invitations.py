@@ -279,6 +279,7 @@ def mail_invitations(invitation_ids: list[int]) -> int:
     """Queue the mails of some invitations in one transaction; their sending starts on commit.
 
     An invitation that was mailed before (an earlier send) is skipped by its outbox key.
+    Staff's sends go through events.services.invitation_rounds, which calls this per batch.
     """
     # In key order: two sends at once then wait on the same outbox key, never crosswise.
     invitations = (
@@ -291,17 +292,6 @@ def mail_invitations(invitation_ids: list[int]) -> int:
         mail_invitation(invitation)
         count += 1
     return count
-
-
-def send_invitations(*, event_id: int, audience: dict, invited_by_id: int | None) -> SendResult:
-    """Invite and queue every mail in this process, a batch per transaction.
-
-    The Celery task does the same, but hands the batches to parallel tasks.
-    """
-    result = invite(event_id=event_id, audience=audience, invited_by_id=invited_by_id)
-    for batch in chunks(result.invitation_ids):
-        mail_invitations(batch)
-    return result
 
 
 def preview(*, event: Event, language: str, sample_name: str = "") -> tuple[str, str]:

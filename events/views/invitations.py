@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -18,10 +16,8 @@ from kag_portal.access import staff_required
 
 from ..forms.invitations import AudienceForm
 from ..models import Event
+from ..services import invitation_rounds
 from ..services import invitations as services
-from ..tasks import send_event_invitations
-
-logger = logging.getLogger(__name__)
 
 # The chosen audience travels from the preview to the confirmation signed, so what is sent is
 # exactly what was previewed and counted.
@@ -32,6 +28,11 @@ def _event(pk: int) -> Event:
     return get_object_or_404(Event.objects.select_related("town"), pk=pk)
 
 
+def _rounds(event: Event) -> dict:
+    rounds = invitation_rounds.recent_rounds(event)
+    return {"rounds": rounds, "rounds_under_way": any(not p.is_complete for p in rounds)}
+
+
 def _page(
     request: HttpRequest, event: Event, form: AudienceForm, status: int = 200, **extra
 ) -> HttpResponse:
@@ -40,6 +41,7 @@ def _page(
         "form": form,
         "figures": services.event_figures(event),
         "can_invite": services.can_invite(event),
+        **_rounds(event),
         **extra,
     }
     return render(request, "events/staff/invitations.html", context, status=status)
@@ -86,30 +88,30 @@ def _send(request: HttpRequest, event: Event) -> HttpResponse:
         audience, count = confirmed["audience"], int(confirmed["count"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return HttpResponseBadRequest()
-    # 2,000 mails are rendered by the worker, not while the page waits.
-    try:
-        send_event_invitations.delay(event.pk, audience, request.user.pk)
-    except Exception:  # kombu's connection errors vary; the page must say it, not break
-        logger.warning("Could not queue the invitations of event %s", event.pk, exc_info=True)
-        # Nothing was created yet, and sending twice sends nothing twice: trying again is safe.
-        messages.error(
-            request,
-            _(
-                "The invitations could not be handed to the mail queue just now. Nothing has "
-                "been sent; please try again in a few minutes."
-            ),
-        )
-        return redirect("staff_events:invitations", event.pk)
+    # The round is a row: the worker makes the invitations and their mails, and the periodic
+    # resume finishes it if the broker loses the message. Nothing waits on Redis here.
+    invitation_rounds.start_round(
+        event=event, audience=audience, planned_count=count, by=request.user
+    )
     messages.success(
         request,
         ngettext(
-            "The invitation is being sent to %(count)d recipient.",
-            "The invitations are being sent to %(count)d recipients.",
+            "The invitation is being sent to %(count)d recipient. The progress shows below.",
+            "The invitations are being sent to %(count)d recipients. The progress shows below.",
             count,
         )
         % {"count": count},
     )
-    return redirect("staff_events:invitations", event.pk)
+    return redirect(reverse("staff_events:invitations", args=[event.pk]) + "#rounds-heading")
+
+
+@staff_required
+def staff_invitation_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rounds' progress alone, polled by the invitations page while mails are going out."""
+    event = _event(pk)
+    return render(
+        request, "events/staff/_invitation_rounds.html", {"event": event, **_rounds(event)}
+    )
 
 
 def invitation_link(request: HttpRequest, token: str) -> HttpResponse:

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from events.models import EventInvitation
-from events.tasks import send_event_invitations
+from events.models import EventInvitation, InvitationRound
+from events.services.invitation_rounds import start_round
+from events.tasks import advance_invitation_round
 from kag_portal.celery import app as celery_app
 from kag_portal.models import OutboxMail
 from tests.events.test_invitations_fanout import PEOPLE, region_with_people
@@ -48,8 +49,8 @@ def test_the_worker_sends_each_invitation_once_when_the_send_arrives_twice(live_
         MembershipFactory(company=company)
     audience = {"kind": "all"}
 
-    send_event_invitations.delay(event.pk, audience, None)
-    send_event_invitations.delay(event.pk, audience, None)
+    round_ = start_round(event=event, audience=audience, planned_count=20, by=None)
+    advance_invitation_round.delay(round_.pk)  # the step reaches the worker twice
 
     deadline = time.monotonic() + 60
     while EventInvitation.objects.filter(event=event).count() < 20:
@@ -63,6 +64,8 @@ def test_the_worker_sends_each_invitation_once_when_the_send_arrives_twice(live_
     time.sleep(2)  # let the duplicate task finish; it must add nothing
 
     assert EventInvitation.objects.filter(event=event).count() == 20
+    round_.refresh_from_db()
+    assert round_.status == InvitationRound.Status.RECORDED
     assert OutboxMail.objects.filter(idempotency_key__startswith="event-invitation:").count() == 20
     assert {row.to_email for row in rows} == set(
         EventInvitation.objects.filter(event=event).values_list("email", flat=True)
@@ -75,7 +78,7 @@ def test_an_invitation_to_many_people_goes_out_through_the_worker(live_worker, c
     event = EventFactory()
 
     started = time.perf_counter()
-    send_event_invitations.delay(event.pk, {"kind": "all"}, None)
+    start_round(event=event, audience={"kind": "all"}, planned_count=PEOPLE, by=None)
     # PEOPLE: 200 in the suite, 2,000 with KAG_FANOUT_COMPANIES=1000 (the README's figures).
     while (
         OutboxMail.objects.filter(idempotency_key__startswith="event-invitation:").count() < PEOPLE
