@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from events.models import ShirtSize
+from events.services.registration import RegistrationError, attendee_account
 
 # Enough rows for a department; more runners: send the form again.
 MAX_RUNNERS = 30
@@ -70,6 +71,21 @@ class BaseRunnerFormSet(forms.BaseFormSet):
             seen.add(email)
         if not seen:
             raise forms.ValidationError(_("Please name at least one runner."))
+
+    def check_accounts(self, company: Company) -> bool:
+        """Whether every runner's address may run for `company` (events.services.registration.
+        attendee_account); the rows that may not carry the reason on their address."""
+        fine = True
+        for form in self.forms:
+            email = form.cleaned_data.get("email")
+            if not email:
+                continue
+            try:
+                attendee_account(email=email, company=company)
+            except RegistrationError as error:
+                form.add_error("email", str(error))
+                fine = False
+        return fine
 
     def runners(self) -> list[dict]:
         """The filled rows, in the order given (the waitlist keeps this order)."""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Town
 from events.models import Event
+from events.services.registration import RegistrationError, attendee_account
 
 
 class EventFilterForm(forms.Form):
@@ -61,6 +62,7 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, user, already_registered: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.colleague = None
         if already_registered:
             # The person has a place: the form now serves to register a colleague. (Sending
             # "myself" again still leads to the place they have, e.g. after a double click.)
@@ -83,17 +85,25 @@ class RegistrationForm(forms.Form):
                 self.add_error("colleague_name", _("Please enter your colleague's name."))
             if not data.get("colleague_email"):
                 self.add_error("colleague_email", _("Please enter your colleague's email address."))
+            elif data.get("company"):
+                try:
+                    self.colleague = attendee_account(
+                        email=data["colleague_email"], company=data["company"]
+                    )
+                except RegistrationError as error:
+                    self.add_error("colleague_email", str(error))
         return data
 
     def attendee_details(self) -> dict:
         """person, name and email for the register() service."""
         data = self.cleaned_data
         if data["attendee"] == self.COLLEAGUE:
-            from django.contrib.auth import get_user_model
-
-            email = data["colleague_email"].strip().lower()
-            person = get_user_model().objects.filter(email__iexact=email).first()
-            return {"person": person, "name": data["colleague_name"], "email": email}
+            # A colleague with an account (login or confirmed address) is linked to it: clean().
+            return {
+                "person": self.colleague,
+                "name": data["colleague_name"],
+                "email": data["colleague_email"].strip().lower(),
+            }
         return {
             "person": self.user,
             "name": self.user.display_name or self.user.email,

@@ -7,9 +7,7 @@ and reads the teams back.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.db.models.functions import Lower
 
 from companies.models import Company
 from events.models import Event, Registration
@@ -18,24 +16,17 @@ from .registration import Runner, TeamPlace, register_team
 
 
 def runners_from_rows(rows: list[dict], *, registered_by) -> list[Runner]:
-    """Form rows as runners; a runner with an account (same address) is linked to it."""
-    emails = [row["email"].strip().lower() for row in rows]
-    accounts = {
-        user.email_lower: user
-        for user in get_user_model()
-        .objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in=emails)
-    }
-    if registered_by.email:
-        accounts[registered_by.email.lower()] = registered_by
+    """Form rows as runners, the registering member linked to their own row; register() links
+    every other runner who has an account (attendee_account)."""
+    own = (registered_by.email or "").lower()
     return [
         Runner(
             name=row["name"],
-            email=email,
+            email=row["email"].strip().lower(),
             shirt_size=row.get("shirt_size", ""),
-            person=accounts.get(email),
+            person=registered_by if own and row["email"].strip().lower() == own else None,
         )
-        for row, email in zip(rows, emails, strict=True)
+        for row in rows
     ]
 
 

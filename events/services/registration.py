@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
 from django.db.models import Q
@@ -48,6 +49,81 @@ def _active_registration(event: Event, *, person, email: str) -> Registration | 
     if person is not None:
         match |= Q(person=person)
     return event.registrations.exclude(status=Registration.Status.CANCELLED).filter(match).first()
+
+
+def attendee_account(*, email: str, company: Company):
+    """The account an attendee's address belongs to (None when it has none), for a place under
+    `company`; raises RegistrationError when the address is an account outside the company.
+
+    An address belongs to an account when it logs in with it or has confirmed it: otherwise a
+    member could book a stranger (a KAG staff account, someone of another firm) as their
+    "colleague", and that person's own registration would then lead to this one. An address
+    merely waiting for confirmation claims nothing, or anyone could block a colleague's place
+    by adding their address to an account. A person of another company registers themselves.
+    """
+    email = email.strip().lower()
+    accounts = list(
+        get_user_model()
+        .objects.filter(
+            Q(email__iexact=email)
+            | Q(emailaddress__email__iexact=email, emailaddress__verified=True)
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    if not accounts:
+        return None
+    members = set(
+        Membership.objects.filter(company=company, user__in=accounts).values_list(
+            "user_id", flat=True
+        )
+    )
+    if any(account.pk not in members for account in accounts):
+        raise RegistrationError(
+            _(
+                "This address belongs to an account that is not part of your company. "
+                "Please ask the person to register themselves."
+            )
+        )
+    # The account that logs in with the address, before one that merely holds it as well.
+    return next((a for a in accounts if a.email.lower() == email), accounts[0])
+
+
+def _attendee(*, company: Company, person, email: str, registered_by):
+    """The account the place is for: the one named, checked, or the one the address belongs to."""
+    if person is None:
+        return attendee_account(email=email, company=company)
+    if person.pk != registered_by.pk and not (
+        Membership.objects.filter(company=company, user=person).exists()
+    ):
+        raise RegistrationError(_("You can only register people of your own company."))
+    return person
+
+
+def placed_by_a_stranger(registration: Registration, person) -> bool:
+    """A place someone else booked for `person` under a company the person does not belong to.
+
+    Before attendee_account refused them, members could book any account as their colleague;
+    such a place must not stand in the way of the person's own registration (nor be shown to
+    them as theirs).
+    """
+    return (
+        person is not None
+        and registration.registered_by_id != person.pk
+        and not Membership.objects.filter(company_id=registration.company_id, user=person).exists()
+    )
+
+
+def _kept_place(event: Event, *, person, email: str) -> Registration | None:
+    """The attendee's active registration; one a stranger booked is cancelled on the way, so a
+    new place for the person's own company replaces it (the event is locked)."""
+    existing = _active_registration(event, person=person, email=email)
+    if existing is None or not placed_by_a_stranger(existing, person):
+        return existing
+    existing.status = Registration.Status.CANCELLED
+    existing.cancelled_at = timezone.now()
+    existing.save(update_fields=["status", "cancelled_at", "updated_at"])
+    return None
 
 
 def _check_open(event: Event, *, invitation: EventInvitation | None = None) -> None:
@@ -85,6 +161,10 @@ def register(
     invited-only event, and it is recorded on the registration.
     """
     event = _lock_event(event.pk)
+    email = email.strip().lower()
+    if not Membership.objects.filter(company=company, user=registered_by).exists():
+        raise RegistrationError(_("You can only register people of your own company."))
+    person = _attendee(company=company, person=person, email=email, registered_by=registered_by)
     invitation = invitation_for(
         event,
         held=invitation,
@@ -94,10 +174,7 @@ def register(
         registered_by=registered_by,
     )
     _check_open(event, invitation=invitation)
-    if not Membership.objects.filter(company=company, user=registered_by).exists():
-        raise RegistrationError(_("You can only register people of your own company."))
-    email = email.strip().lower()
-    existing = _active_registration(event, person=person, email=email)
+    existing = _kept_place(event, person=person, email=email)
     if existing is not None:
         return existing
     if event.places_per_company is not None:
@@ -161,18 +238,25 @@ def register_team(
     """Several runners of one company (the company run) under one event lock, in order.
 
     Each runner goes through register(): places while there are any, then the waitlist in the
-    order given. All or nothing: when one runner is refused (the per-company limit, a closed
-    event), the whole team is refused and nothing is saved.
+    order given. All or nothing: when one runner is refused (an address of another company's
+    account, the per-company limit, a closed event), the whole team is refused and nothing is
+    saved.
     """
     event = _lock_event(event.pk)
     if event.format != Event.Format.COMPANY_RUN:
         raise RegistrationError(_("Teams can only be registered for the company run."))
+    if not Membership.objects.filter(company=company, user=registered_by).exists():
+        raise RegistrationError(_("You can only register people of your own company."))
     emails = [runner.email.strip().lower() for runner in runners]
-    already = set(
-        event.registrations.exclude(status=Registration.Status.CANCELLED)
-        .filter(email__in=emails)
-        .values_list("email", flat=True)
-    )
+    people = [
+        _attendee(company=company, person=runner.person, email=email, registered_by=registered_by)
+        for runner, email in zip(runners, emails, strict=True)
+    ]
+    already = {
+        email
+        for email, person in zip(emails, people, strict=True)
+        if _kept_place(event, person=person, email=email) is not None
+    }
     if event.places_per_company is not None:
         taken = (
             event.registrations.filter(company=company)
@@ -197,7 +281,7 @@ def register_team(
             registration=register(
                 event=event,
                 company=company,
-                person=runner.person,
+                person=person,
                 name=runner.name,
                 email=email,
                 registered_by=registered_by,
@@ -206,7 +290,7 @@ def register_team(
             ),
             new=email not in already,
         )
-        for runner, email in zip(runners, emails, strict=True)
+        for runner, email, person in zip(runners, emails, people, strict=True)
     ]
 
 

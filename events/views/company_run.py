@@ -78,7 +78,11 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not closed_reason:
         form = TeamForm(request.POST, user=request.user)
         formset = RunnerFormSet(request.POST, prefix="runners")
-        if form.is_valid() and formset.is_valid():
+        if (
+            form.is_valid()
+            and formset.is_valid()
+            and formset.check_accounts(form.cleaned_data["company"])
+        ):
             try:
                 places = services.register_runners(
                     event=event,

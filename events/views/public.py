@@ -22,6 +22,7 @@ from events.services.invitations import invitation_for_visitor
 from events.services.registration import (
     RegistrationError,
     cancel,
+    placed_by_a_stranger,
     read_decline_token,
     register,
     waitlist_position,
@@ -77,6 +78,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(person=request.user)
             .first()
         )
+        if own is not None and placed_by_a_stranger(own, request.user):
+            # Another firm booked this person: they register themselves, which replaces it.
+            own = None
         form = RegistrationForm(
             request.POST or None, user=request.user, already_registered=own is not None
         )

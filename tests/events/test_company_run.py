@@ -202,6 +202,7 @@ def test_the_members_own_row_is_linked_to_their_account(client):
     event = company_run()
     user, company = member()
     other = UserFactory(email="kollegin@spannwerk.example")
+    MembershipFactory(company=company, user=other)
     client.force_login(user)
 
     client.post(
