@@ -294,13 +294,47 @@ def revoke_invitation(*, company: Company, invitation_id: int, by) -> None:
     Invitation.objects.filter(company=company, pk=invitation_id, accepted_at=None).delete()
 
 
+def invited_address_of(invitation: Invitation, user) -> EmailAddress | None:
+    """The account's entry for the address the invitation was sent to, confirmed or not."""
+    return (
+        EmailAddress.objects.filter(user=user, email__iexact=invitation.email)
+        .order_by("-verified")
+        .first()
+    )
+
+
+def holds_invited_address(invitation: Invitation, user) -> bool:
+    """Whether the account has confirmed the address the invitation was sent to.
+
+    The link alone proves nothing: it can be forwarded, or opened by whoever is logged in on
+    the browser. A confirmed address is the portal's proof that the account is the invitee.
+    """
+    address = invited_address_of(invitation, user)
+    return address is not None and address.verified
+
+
+def masked_address(email: str) -> str:
+    """The address as l***@spannwerk.example: the invitee recognises it, others learn little."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, user) -> Membership:
     """The invited person joins with the role of the invitation (an existing member keeps the
-    higher role). Each link works once."""
+    higher role). Each link works once, and only for an account that has confirmed the invited
+    address; another account's try leaves the invitation open."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation_is_open(invitation):
         raise ValidationError(_("This invitation has been used already or has expired."))
+    if not holds_invited_address(invitation, user):
+        raise ValidationError(
+            _(
+                "This invitation was sent to %(address)s. Log in with that address, or add it "
+                "to your account and confirm it."
+            )
+            % {"address": masked_address(invitation.email)}
+        )
     memberships = _lock_memberships(invitation.company)
     existing = next((m for m in memberships if m.user_id == user.pk), None)
     if existing is None:

@@ -343,10 +343,18 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "companies/profile/invitation.html",
-            {"invitation": invitation, "next": here},
+            {
+                "invitation": invitation,
+                "next": here,
+                "invited_address": service.masked_address(invitation.email),
+            },
         )
     already = Membership.objects.filter(company=invitation.company, user=request.user).first()
-    if request.method == "POST":
+    address = service.invited_address_of(invitation, request.user)
+    # Only the account that confirmed the invited address accepts; anyone else is told how to
+    # become that account, and the link stays usable.
+    wrong_account = address is None or not address.verified
+    if request.method == "POST" and not wrong_account:
         try:
             service.accept_invitation(invitation=invitation, user=request.user)
         except ValidationError as error:
@@ -369,7 +377,12 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             and (
                 already.role == Membership.Role.OWNER or invitation.role == Membership.Role.EDITOR
             ),
+            "wrong_account": wrong_account,
+            "unconfirmed": address is not None and not address.verified,
+            "invited_address": service.masked_address(invitation.email),
+            "login_again": f"{reverse('account_login')}?{urlencode({'next': here})}",
         },
+        status=403 if request.method == "POST" else 200,
     )
 
 

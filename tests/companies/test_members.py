@@ -9,6 +9,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import signing
 from django.utils import timezone
 
@@ -234,7 +235,7 @@ def test_the_invitation_link_works_for_a_person_without_an_account(client, spann
 
     # Signed up and logged in (the ?next= of the sign-up is lost on the way through the
     # address confirmation): "Mein Bereich" offers the invitation from the session.
-    lena = UserFactory(email="lena.privat@example.org")
+    lena = UserFactory(email="lena@spannwerk.example")
     client.force_login(lena)
     me = client.get("/me/").content.decode()
     assert path in me
@@ -274,7 +275,7 @@ def test_my_area_lists_invitations_to_my_verified_address(client, spannwerk, own
 def test_an_invitation_works_once(client, spannwerk, owner):
     invitation = members.invite(company=spannwerk, email="a@b.example", role="editor", by=owner)
     path = f"/companies/invitations/{members.invitation_token(invitation)}/"
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(email="a@b.example"))
     client.post(path)
 
     client.force_login(UserFactory())
@@ -380,6 +381,7 @@ def test_editors_cannot_invite(client, spannwerk, owner):
 
 def test_an_invitation_as_owner_upgrades_an_editor(client, spannwerk, owner):
     editor = MembershipFactory(company=spannwerk, role=Membership.Role.EDITOR)
+    EmailAddress.objects.create(user=editor.user, email="x@y.example", verified=True)
     invitation = members.invite(company=spannwerk, email="x@y.example", role="owner", by=owner)
 
     members.accept_invitation(invitation=invitation, user=editor.user)
