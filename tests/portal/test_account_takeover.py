@@ -9,6 +9,7 @@ while the staff member looked.
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -82,8 +83,9 @@ def crawl_as(client, start: list[str]) -> dict[str, str]:
 
 
 def test_a_kag_team_member_finds_no_working_key_on_any_page(
-    client, region, django_capture_on_commit_callbacks, capsys
+    client, region, django_capture_on_commit_callbacks, capsys, caplog
 ):
+    caplog.set_level(logging.DEBUG)
     team = region
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/password/reset/", {"email": SUPERUSER})
@@ -123,6 +125,8 @@ def test_a_kag_team_member_finds_no_working_key_on_any_page(
     for url, html in pages.items():
         for key in reset_keys + confirmation_keys:
             assert key not in html, f"{url} shows a key mailed to someone else"
+    for key in reset_keys + confirmation_keys:
+        assert key not in caplog.text  # nor does any log line
     with capsys.disabled():
         print(f"\n{len(pages)} staff and admin pages read, {len(outbox_pages)} of the outbox")
     # The team member cannot give themselves rights or change another account.
