@@ -82,7 +82,7 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_a_real_broker():
     assert shown["engine"] == "django.db.backends.postgresql"
     assert shown["broker"] == "redis://127.0.0.1:6379/2"
     assert shown["eager"] is False
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache"] == "kag_portal.cache.FallbackRedisCache"
 
 
 def test_production_turns_on_the_security_settings():
