@@ -142,9 +142,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(evening, capsys):
     ):
         email_url = f"smtp://127.0.0.1:{port}"
         with own_worker(broker_url=redis.url, email_url=email_url) as worker:
-            round_ = start_round(
-                event=evening, audience={"kind": "all"}, planned_count=PEOPLE, by=None
-            )
+            start_round(event=evening, audience={"kind": "all"}, planned_count=PEOPLE, by=None)
             wait_for(
                 lambda: outbox_figures()[1] >= 50,
                 what="the first invitations to be sent",
