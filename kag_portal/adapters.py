@@ -6,7 +6,9 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.utils import translation
+from django.utils.crypto import get_random_string
 
 from . import mail
 
@@ -56,6 +58,23 @@ class AccountAdapter(DefaultAccountAdapter):
             recipient=user,
             language=language,
         )
+
+    def respond_email_verification_sent(self, request, user):
+        # A sign-up that made no account (the address is known; allauth then mails its owner
+        # through send_mail like any confirmation) would answer in a fraction of the time a new
+        # address takes, whose password is hashed: hash this one too, so the answer time does
+        # not tell which addresses have an account. Also when the mail was rate limited.
+        if user is None and request.method == "POST":
+            make_password(request.POST.get("password1") or get_random_string(32))
+        return super().respond_email_verification_sent(request, user)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth's "login_failed" limit per key counts failures per address; with the client
+        # address in the key, a stranger guessing from elsewhere cannot lock the owner out.
+        # (The per-IP part of the limit still slows one client guessing many addresses.)
+        from allauth.core.internal.ratelimit import get_ip
+
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{get_ip(request)}"
 
     def save_user(self, request, user, form, commit=True):
         # A new person starts in the language they signed up in.

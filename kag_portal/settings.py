@@ -325,6 +325,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
     "login": "30/m/ip",
+    # "key" is the address together with the client's IP (AccountAdapter): five wrong passwords
+    # lock that address for that client only, so a stranger cannot lock the owner out.
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
 }
