@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Refuses an oversized body before CSRF and the views read it.
+    "kag_portal.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,6 +142,17 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- Request size --------------------------------------------------------------------------------
+# The largest file the portal takes is 2 MB (a logo or story image, companies.services.logos; a
+# CSV import, companies.services.csv_io). A request announcing more than that plus room for the
+# other fields is refused with 413 before its body is read (kag_portal.middleware); one just
+# over 2 MB still reaches the form, which says what is wrong.
+UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+REQUEST_BODY_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+# Form fields other than files (Django checks this when it parses the body): the longest texts
+# (stories, newsletters) are far below a megabyte.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # --- Database ------------------------------------------------------------------------------------
 DATABASES = {
