@@ -107,9 +107,13 @@ def placed_by_a_stranger(registration: Registration, person) -> bool:
     such a place must not stand in the way of the person's own registration (nor be shown to
     them as theirs).
     """
+    # Only a member can have booked a stranger: places made by staff (at the door, walk-ins) or
+    # without a booking person stay the person's own.
     return (
         person is not None
+        and registration.registered_by_id is not None
         and registration.registered_by_id != person.pk
+        and not registration.registered_by.is_staff
         and not Membership.objects.filter(company_id=registration.company_id, user=person).exists()
     )
 

@@ -146,7 +146,7 @@ def test_done_when_the_evening_from_planning_to_the_door(
     assert_accessible(page)
     shot(page, "2-staff-invitation-preview")
     page.locator("main button[name='confirm']").click()
-    expect(page).to_have_url(re.compile(rf"/staff/events/{event.pk}/invitations/$"))
+    expect(page).to_have_url(re.compile(rf"/staff/events/{event.pk}/invitations/#rounds-heading$"))
     expect(page.locator("#invitation-figures li").first).to_contain_text("3")
     assert_accessible(page)
     assert sorted(EventInvitation.objects.values_list("email", flat=True)) == sorted(members)
