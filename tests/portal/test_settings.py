@@ -143,3 +143,13 @@ def test_check_deploy_prints_no_warning_in_production():
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNINGS" not in result.stderr
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_apps_postgresql_connections_run_without_jit():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
