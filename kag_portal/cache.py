@@ -20,6 +20,12 @@ from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 
+# Pages and their generations: see kag_portal/caching.py.
+SHARED_ONLY_PREFIXES = ("generation:", "page:")
+# Part of every page key. A bump made while Redis was down is lost, so a process that comes back
+# from an outage drops the epoch, and every page cached before the outage goes stale.
+EPOCH_KEY = "generation:epoch"
+
 # What redis-py raises for a server that is down, restarting or unreachable.
 REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
@@ -70,6 +76,10 @@ class FallbackRedisCache(RedisCache):
                 was_down = self._down_until.pop(self._location, None) is not None
             if was_down:
                 logger.info("Redis cache answers again")
+                try:
+                    super().delete(EPOCH_KEY)
+                except REDIS_DOWN as error:
+                    self._mark_down(error)
 
     def _call(self, name: str, *args):
         if not self._redis_is_resting():
@@ -80,6 +90,14 @@ class FallbackRedisCache(RedisCache):
             else:
                 self._mark_up()
                 return result
+        if name in {"add", "set"} and str(args[0]).startswith(SHARED_ONLY_PREFIXES):
+            # Kept only where every worker sees it (kag_portal/caching.py): computed afresh.
+            return False
+        if name == "set_many":
+            args = (
+                {k: v for k, v in args[0].items() if not str(k).startswith(SHARED_ONLY_PREFIXES)},
+                *args[1:],
+            )
         return getattr(self._fallback, name)(*args)
 
     def _forget_locally(self, name: str, *args) -> None:

@@ -161,6 +161,10 @@ class FlakyRedis:
         self._check()
         self.data[key] = value
 
+    def delete(self, key):
+        self._check()
+        return self.data.pop(key, None) is not None
+
 
 def test_redis_is_asked_again_after_the_pause_and_used_when_it_answers(monkeypatch):
     backend = FallbackRedisCache("redis://127.0.0.1:2/0", {"KEY_PREFIX": "test"})
