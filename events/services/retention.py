@@ -15,6 +15,8 @@ from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from kag_portal import caching
+
 from ..models import Registration, RetentionPolicy
 
 BATCH_SIZE = 500
@@ -44,6 +46,11 @@ def anonymise_registrations(registrations: QuerySet[Registration], *, now: datet
             anonymised_at=now,
             updated_at=now,
         )
+    if pks:
+        # An update sends no signal: pages that cache attendees' names (the partners pages,
+        # kag_portal.caching) are made stale here, and again once this is committed.
+        caching.bump("partners")
+        transaction.on_commit(lambda: caching.bump("partners"))
     return len(pks)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -658,40 +658,50 @@ class MyRound:
     played: bool
 
 
+def _my_tables(plan: SeatingPlan, registration: Registration) -> list[tuple[int, int, int]]:
+    """(round, table, registration id) of the attendee's seats and everyone at their tables: one
+    query over the seat index, whatever the size of the plan."""
+    at_my_table = Seat.objects.filter(
+        plan_id=plan.pk,
+        registration_id=registration.pk,
+        round=OuterRef("round"),
+        table=OuterRef("table"),
+    )
+    return list(
+        Seat.objects.filter(plan_id=plan.pk)
+        .filter(Exists(at_my_table))
+        .order_by()
+        .values_list("round", "table", "registration_id")
+    )
+
+
 def personal_schedule(plan: SeatingPlan, registration: Registration) -> list[MyRound]:
     """One attendee's rounds: time, table and partners with the reasons, the running round first,
-    then the ones to come, then the ones played. A fixed number of queries."""
-    mine = dict(plan.seats.filter(registration=registration).values_list("round", "table"))
+    then the ones to come, then the ones played. A fixed number of queries that reads only the
+    attendee's seats and their table mates' registrations, not the whole plan."""
+    seats = _my_tables(plan, registration)
+    mine = {round_no: table for round_no, table, pk in seats if pk == registration.pk}
+    people = {
+        person.pk: person
+        for person in _registrations().filter(pk__in={registration.pk, *(pk for *_, pk in seats)})
+    }
+    me = people[registration.pk]
     table_mates: dict[int, list[Registration]] = defaultdict(list)
-    if mine:
-        seats = (
-            plan.seats.filter(round__in=list(mine))
-            .exclude(registration=registration)
-            .select_related("registration")
-            .order_by("round", "registration__name", "registration_id")
-        )
-        wanted = [seat for seat in seats if mine[seat.round] == seat.table]
-        others = {
-            other.pk: other
-            for other in _registrations().filter(pk__in={seat.registration_id for seat in wanted})
-        }
-        for seat in wanted:
-            table_mates[seat.round].append(others[seat.registration_id])
-    me = _registrations().get(pk=registration.pk)
-    attendees = {me.pk: attendee_of(me)}
-    for mates in table_mates.values():
-        for other in mates:
-            attendees.setdefault(other.pk, attendee_of(other))
+    for round_no, table, pk in seats:
+        if pk != registration.pk and mine.get(round_no) == table:
+            table_mates[round_no].append(people[pk])
+    attendees = {pk: attendee_of(person) for pk, person in people.items()}
     running = running_round(plan)
     result = []
     for number, start, end in plan.event.speed_dating_rounds_schedule():
+        mates = sorted(table_mates.get(number, []), key=lambda other: (other.name, other.pk))
         result.append(
             MyRound(
                 number=number,
                 starts_at=start,
                 ends_at=end,
                 table=mine.get(number),
-                partners=[pair_of(me, other, attendees) for other in table_mates.get(number, [])],
+                partners=[pair_of(me, other, attendees) for other in mates],
                 running=number == running,
                 played=running is not None and number < running,
             )
