@@ -91,3 +91,38 @@ def invalidate_on_change(scope: str, *models: type[Model]) -> None:
                 weak=False,
                 dispatch_uid=f"{uid}:{field.name}:m2m",
             )
+
+
+def get_many_current(scopes: Iterable[str], keys: Iterable[str]) -> tuple[str, dict]:
+    """The generations of scopes (as generations() gives them) and the entries of keys that
+    set_current() stored under those very generations: one round trip, for a page that must name
+    several keys before it knows the generation (per event, per viewer, …). An entry stored
+    under an older generation is left out, as a key carrying it would never be read again."""
+    scopes, keys = tuple(scopes), list(keys)
+    _check_page_keys(keys)
+    generation_keys = [EPOCH_KEY, *(_generation_key(scope) for scope in scopes)]
+    found = cache.get_many([*generation_keys, *keys])
+    if all(key in found for key in generation_keys):
+        current = ".".join(str(found[key]) for key in generation_keys)
+    else:
+        current = generations(*scopes)
+    entries = {}
+    for key in keys:
+        entry = found.get(key)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == current:
+            entries[key] = entry[1]
+    return current, entries
+
+
+def set_current(key: str, current: str, value: object, timeout: int) -> None:
+    """Store value for get_many_current() under the generations it returned."""
+    _check_page_keys([key])
+    cache.set(key, (current, value), timeout)
+
+
+def _check_page_keys(keys: Iterable[str]) -> None:
+    # Only "page:" keys are kept from the fallback cache while Redis is down, where the
+    # generations are not kept either and an entry could never go stale.
+    for key in keys:
+        if not key.startswith("page:"):
+            raise ValueError(f"a generation-checked key must start with 'page:': {key!r}")

@@ -25,12 +25,14 @@ class MatchmakingConfig(AppConfig):
 
 
 def _invalidate_partners_pages() -> None:
-    """The cached rounds of "Meine Gesprächspartner" (views/partners.py) show the partners'
-    names, companies (name, town, tags, public or not), their wishes and the event's round
-    times: any write to those rows makes every cached schedule stale. Seats are not watched
-    (a signal on them would make every bulk delete of a plan's seats row by row): every change
-    of seats, publication or marked round goes through matchmaking.services.seating, which
-    raises the plan's version, part of every key, and saves the plan (watched here too)."""
+    """The cached pages of "Meine Gesprächspartner" (views/partners.py) show the partners'
+    names, companies (name, town, tags, public or not), their wishes, the event's round times and
+    the plan: a write to one of those rows makes them stale. Registrations, the event and its
+    plan bump the event's own scope, so a registration for another evening leaves this one's
+    pages alone; companies, tags and towns (anyone's partner) bump the scope of all evenings.
+    Seats are not watched (a signal on them would make every bulk delete of a plan's seats go
+    row by row): every change of seats, publication or marked round goes through
+    matchmaking.services.seating, which raises the plan's version and saves the plan."""
     from django.db import transaction
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -39,22 +41,47 @@ def _invalidate_partners_pages() -> None:
     from kag_portal import caching
 
     from .models import SeatingPlan
-    from .views.partners import SCOPE
+    from .views.partners import SCOPE, event_scope
 
-    def bump(**kwargs) -> None:
-        caching.bump(SCOPE)
+    def bump_now_and_at_commit(scope: str) -> None:
+        caching.bump(scope)
         # Again once the write is committed: a request that read the old rows after the first
-        # bump (the write was not committed yet) cached them under a generation now gone.
-        transaction.on_commit(lambda: caching.bump(SCOPE))
+        # bump (the write was not committed yet) kept them under a generation now gone.
+        transaction.on_commit(lambda: caching.bump(scope))
 
-    for model in (Registration, Company, Tag, Town, Event, SeatingPlan):
+    def bump_all(**kwargs) -> None:
+        bump_now_and_at_commit(SCOPE)
+
+    def bump_event(sender, instance, **kwargs) -> None:
+        event_id = instance.pk if isinstance(instance, Event) else instance.event_id
+        bump_now_and_at_commit(event_scope(event_id))
+
+    def bump_wishes(sender, instance, **kwargs) -> None:
+        # registration.wish_partners.add(...) or, from the other side, company.wished_by...
+        if isinstance(instance, Registration):
+            bump_now_and_at_commit(event_scope(instance.event_id))
+        else:
+            bump_now_and_at_commit(SCOPE)
+
+    def connect(handler, model) -> None:
         uid = f"matchmaking:partners:{model._meta.label}"
-        post_save.connect(bump, sender=model, weak=False, dispatch_uid=uid + ":save")
-        post_delete.connect(bump, sender=model, weak=False, dispatch_uid=uid + ":delete")
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(
-                bump,
-                sender=field.remote_field.through,
-                weak=False,
-                dispatch_uid=f"{uid}:{field.name}:m2m",
-            )
+        post_save.connect(handler, sender=model, weak=False, dispatch_uid=uid + ":save")
+        post_delete.connect(handler, sender=model, weak=False, dispatch_uid=uid + ":delete")
+
+    for model in (Company, Tag, Town):
+        connect(bump_all, model)
+    for field in Company._meta.local_many_to_many:
+        m2m_changed.connect(
+            bump_all,
+            sender=field.remote_field.through,
+            weak=False,
+            dispatch_uid=f"matchmaking:partners:company:{field.name}:m2m",
+        )
+    for model in (Event, Registration, SeatingPlan):
+        connect(bump_event, model)
+    m2m_changed.connect(
+        bump_wishes,
+        sender=Registration.wish_partners.through,
+        weak=False,
+        dispatch_uid="matchmaking:partners:registration:wish_partners:m2m",
+    )

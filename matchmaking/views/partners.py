@@ -5,26 +5,29 @@ Only the attendee, the owners of their company and staff see it, and only once t
 published; anyone else gets 404 (so nobody learns whose plan exists). The page polls a fragment
 every 20 s (htmx) and is replaced only when what it shows changed.
 
-The rounds are rendered once per plan version, running round, registration and language and kept
-in the cache under the "partners" generation, which every write to what they show bumps
-(matchmaking/apps.py). The permission check always asks the database; a poll or a revalidation
-(If-None-Match) whose state is current is answered with 204 or 304 without reading the seats.
+A plan changes only when staff change it, so what the page shows is cached under the "partners"
+generation, which every write to it bumps (matchmaking/apps.py): the published plan with its
+event, the registration shown (its person, company and name), the rendered rounds per
+registration and language (checked against the plan's version and the running round, which the
+clock moves on by the schedule) and the whole page per viewer, session and language (checked
+against everything its header shows). The viewer's right to see the registration is decided on
+every request from those rows, the viewer's staff flag and their owned companies. A poll whose
+state is current gets 204 and a revalidation whose ETag is current 304, neither reading the seats.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from companies.models import Membership
 from events.models import Registration
@@ -33,13 +36,19 @@ from kag_portal import caching
 from ..models import SeatingPlan
 from ..services import seating
 
-# The generation scope of what the rounds show; bumped by the writes listed in apps.py.
+# The generation scopes of everything cached here, bumped by the writes listed in apps.py: one
+# for all evenings (companies, tags, towns) and one per evening (its registrations and plan).
 SCOPE = "partners"
-# A stale entry is never read again (its key names an old generation or version); this only lets
-# Redis free the memory of evenings long past.
-SCHEDULE_SECONDS = 12 * 3600
 
-# The columns the page and the permission check read: a fraction of the tables' columns.
+
+def event_scope(event_id: int) -> str:
+    return f"{SCOPE}:event:{event_id}"
+
+
+# A stale entry is never used (it names an old generation); this only lets Redis free the memory
+# of evenings long past.
+CACHE_SECONDS = 12 * 3600
+# What the page and the schedule read of the event: a fraction of its columns.
 _EVENT_FIELDS = [
     "event__title",
     "event__starts_at",
@@ -49,11 +58,45 @@ _EVENT_FIELDS = [
     "event__speed_dating_round_minutes",
     "event__speed_dating_change_minutes",
 ]
-_REGISTRATION_FIELDS = ["person_id", "company_id", "name", "company__name"]
+_REGISTRATION_FIELDS = ["event_id", "person_id", "company_id", "name", "company__name"]
 
 
-def _published_plan(pk: int) -> SeatingPlan:
-    """The event's published plan with the event, in one query; 404 for no event or no plan."""
+def _key(*parts: object) -> str:
+    return ":".join(["page", SCOPE, *(str(part) for part in parts)])
+
+
+class _Cached:
+    """The entries of one request, read with the generation in one round trip."""
+
+    def __init__(self, event_id: int, keys: list[str]) -> None:
+        self.scopes = [SCOPE, event_scope(event_id)]
+        self.asked = set(keys)
+        self.generation, self.entries = caching.get_many_current(self.scopes, keys)
+
+    def get(self, key: str):
+        return self.entries.get(key)
+
+    def fetch(self, key: str):
+        """An entry not asked for in the first round trip."""
+        if key not in self.asked:
+            self.asked.add(key)
+            self.entries.update(caching.get_many_current(self.scopes, [key])[1])
+        return self.entries.get(key)
+
+    def set(self, key: str, value: object) -> None:
+        caching.set_current(key, self.generation, value, CACHE_SECONDS)
+
+
+def _plan_key(pk: int) -> str:
+    return _key("plan", pk)
+
+
+def _published_plan(pk: int, cached: _Cached) -> SeatingPlan:
+    """The event's published plan with the event, in one query; 404 for no event or no
+    published plan (not kept: a plan published a moment later must show)."""
+    plan = cached.get(_plan_key(pk))
+    if plan is not None:
+        return plan
     plan = (
         SeatingPlan.objects.filter(event_id=pk, status=SeatingPlan.Status.PUBLISHED)
         .select_related("event")
@@ -62,6 +105,7 @@ def _published_plan(pk: int) -> SeatingPlan:
     )
     if plan is None:
         raise Http404("no published plan")
+    cached.set(_plan_key(pk), plan)
     return plan
 
 
@@ -73,23 +117,41 @@ def _owned_company_ids(user) -> set[int]:
     )
 
 
-def _active_registrations(plan: SeatingPlan):
+def _active_registrations(event_id: int):
     return (
-        Registration.objects.filter(event_id=plan.event_id)
+        Registration.objects.filter(event_id=event_id)
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("company")
     )
 
 
-def _registration(request: HttpRequest, plan: SeatingPlan) -> Registration | None:
-    """The registration whose plan is shown: ?registration=<id> (the person's own, one of their
-    company's as its owner, any as staff) or the person's own. None: let them choose."""
-    active = _active_registrations(plan).only(*_REGISTRATION_FIELDS)
+def _registration_key(request: HttpRequest, pk: int) -> str:
     wanted = request.GET.get("registration", "")
     if wanted:
-        if not wanted.isdigit():
-            raise Http404("bad registration")
-        registration = active.filter(pk=int(wanted)).first()
+        return _key("registration", pk, wanted)
+    return _key("own", pk, request.user.pk)
+
+
+def _registration(request: HttpRequest, plan: SeatingPlan, cached: _Cached) -> Registration | None:
+    """The registration whose plan is shown: ?registration=<id> (the person's own, one of their
+    company's as its owner, any as staff) or the person's own. None: let them choose.
+
+    The active registration found is kept (a write to a registration bumps the generation);
+    who may see it is decided here on every request."""
+    wanted = request.GET.get("registration", "")
+    key = _registration_key(request, plan.event_id)
+    if wanted and not wanted.isdigit():
+        raise Http404("bad registration")
+    registration = cached.get(key)
+    if registration is None:
+        active = _active_registrations(plan.event_id).only(*_REGISTRATION_FIELDS)
+        if wanted:
+            registration = active.filter(pk=int(wanted)).first()
+        else:
+            registration = active.filter(person=request.user).first()
+        if registration is not None:
+            cached.set(key, registration)
+    if wanted:
         if registration is None:
             raise Http404("no such registration")
         user = request.user
@@ -100,51 +162,38 @@ def _registration(request: HttpRequest, plan: SeatingPlan) -> Registration | Non
         ):
             raise Http404("not yours")
         return registration
-    own = active.filter(person=request.user).first()
-    if own is None and not _company_registrations(request, plan):
+    if registration is None and not _company_registrations(request, plan):
         raise Http404("not registered")
-    return own
+    return registration
 
 
 def _company_registrations(request: HttpRequest, plan: SeatingPlan) -> list[Registration]:
     """The registrations an owner may choose from (their companies' people at this event)."""
     return list(
-        _active_registrations(plan)
+        _active_registrations(plan.event_id)
         .filter(company_id__in=_owned_company_ids(request.user))
         .order_by("company__name", "name", "pk")
     )
 
 
-@dataclass(frozen=True)
-class Schedule:
-    """One registration's rounds as HTML, and a digest of them (the poll's state, the ETag)."""
-
-    digest: str
-    html: SafeString
+def _rounds_key(registration_pk: int | str) -> str:
+    return _key("rounds", registration_pk, translation.get_language())
 
 
-def _schedule(plan: SeatingPlan, registration: Registration) -> Schedule:
-    """The rounds from the cache, or computed and rendered and kept there.
-
-    The key names everything the rounds show: the generation of the partners' names, companies,
-    tags and the event's times (bumped on every write to them), the plan's version (raised by
-    every change of seats, publication and marked round), the running round (which the clock
-    moves on by the schedule), the registration and the language of the reasons.
-    """
+def _rounds(plan: SeatingPlan, registration: Registration, cached: _Cached) -> tuple[str, str]:
+    """(digest, HTML) of the registration's rounds in the current language: kept when made for
+    this plan version and running round, else computed and rendered. The digest is the poll's
+    state."""
     running = seating.running_round(plan) or 0
-    language = translation.get_language()
-    key = caching.cache_key(
-        [SCOPE], language, plan.pk, plan.version, running, registration.pk, "rounds"
-    )
-    found = cache.get(key)
-    if found is not None:
-        digest, html = found
-        return Schedule(digest=digest, html=mark_safe(html))  # noqa: S308 (rendered by us)
+    key = _rounds_key(registration.pk)
+    entry = cached.fetch(key)
+    if entry is not None and entry[0] == (plan.version, running):
+        return entry[1], entry[2]
     rounds = seating.personal_schedule(plan, registration)
-    html = render_to_string("matchmaking/includes/my_round_sections.html", {"rounds": rounds})
+    html = str(render_to_string("matchmaking/includes/my_round_sections.html", {"rounds": rounds}))
     digest = hashlib.blake2b(html.encode(), digest_size=10).hexdigest()
-    cache.set(key, (digest, str(html)), SCHEDULE_SECONDS)
-    return Schedule(digest=digest, html=mark_safe(html))  # noqa: S308 (rendered by us)
+    cached.set(key, ((plan.version, running), digest, html))
+    return digest, html
 
 
 def _etag(*parts: object) -> str:
@@ -161,13 +210,9 @@ def _private(response: HttpResponse, etag: str | None = None) -> HttpResponse:
     return response
 
 
-def _context(request: HttpRequest, plan: SeatingPlan, registration: Registration | None) -> dict:
+def _flags(plan: SeatingPlan) -> dict:
     now = timezone.now()
     return {
-        "event": plan.event,
-        "plan": plan,
-        "registration": registration,
-        "is_own": registration is not None and registration.person_id == request.user.pk,
         # Keep polling until the evening is over.
         "live": plan.event.ends_at > now,
         # The follow-up marks open once the evening has begun.
@@ -177,19 +222,25 @@ def _context(request: HttpRequest, plan: SeatingPlan, registration: Registration
 
 @login_required
 def my_partners(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _published_plan(pk)
-    registration = _registration(request, plan)
-    context = _context(request, plan, registration)
+    language = translation.get_language()
+    # The session's CSRF secret is in the page's forms: a page is kept per secret, and never
+    # before there is one (the first page sets it).
+    secret = request.META.get("CSRF_COOKIE", "")
+    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=10).hexdigest()
+    page_key = _key("page", pk, request.user.pk, language, secret, path)
+    keys = [_plan_key(pk), _registration_key(request, pk), page_key]
+    if request.GET.get("registration", "").isdigit():
+        keys.append(_rounds_key(request.GET["registration"]))
+    cached = _Cached(pk, keys)
+    plan = _published_plan(pk, cached)
+    registration = _registration(request, plan, cached)
+    context = {"event": plan.event, "plan": plan, "registration": registration, **_flags(plan)}
+    context["is_own"] = registration is not None and registration.person_id == request.user.pk
     if registration is None:
         context["choices"] = _company_registrations(request, plan)
         return _private(render(request, "matchmaking/my_partners.html", context))
-    schedule = _schedule(plan, registration)
-    context.update(state=schedule.digest, rounds_html=schedule.html)
-    # Everything else the page shows, so that a 304 is never an outdated page: the header's
-    # event and person, the links that come with the clock, the language, whose session it is
-    # (its CSRF secret is in the page's forms).
-    etag = _etag(
-        schedule.digest,
+    # Everything the page shows beside the rounds: a kept page and a 304 are never outdated.
+    shown = (
         registration.pk,
         registration.name,
         registration.company.name,
@@ -198,33 +249,56 @@ def my_partners(request: HttpRequest, pk: int) -> HttpResponse:
         context["is_own"],
         context["live"],
         context["started"],
-        translation.get_language(),
-        request.user.pk,
-        request.META.get("CSRF_COOKIE", ""),
     )
-    # A page with a message to show is always sent (showing it uses it up).
-    if not len(messages.get_messages(request)):
+    version = (plan.version, seating.running_round(plan) or 0)
+    # A page with a message to show is always rendered (showing it uses it up).
+    reusable = bool(secret) and not len(messages.get_messages(request))
+    entry = cached.get(page_key) if reusable else None
+    if entry is not None and entry[0] == (version, shown):
+        digest, html = entry[1], entry[2]
+        get_token(request)  # renews the CSRF cookie, as rendering the page does
+        response = None
+    else:
+        digest, html = _rounds(plan, registration, cached)
+        context.update(state=digest, rounds_html=mark_safe(html))  # noqa: S308 (rendered here)
+        response = render(request, "matchmaking/my_partners.html", context)
+        if reusable:
+            cached.set(page_key, ((version, shown), digest, response.content.decode()))
+    etag = _etag(digest, *shown, language, request.user.pk, secret, path)
+    if reusable:
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             return _private(not_modified, etag)
-    return _private(render(request, "matchmaking/my_partners.html", context), etag)
+    if response is None:
+        response = HttpResponse(html)
+    return _private(response, etag)
 
 
 @login_required
 def my_partners_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     """The rounds alone, for htmx polling: 204 (nothing to swap) while the state it names is
     current, 304 for a current If-None-Match."""
-    plan = _published_plan(pk)
-    registration = _registration(request, plan)
+    keys = [_plan_key(pk), _registration_key(request, pk)]
+    if request.GET.get("registration", "").isdigit():
+        keys.append(_rounds_key(request.GET["registration"]))
+    cached = _Cached(pk, keys)
+    plan = _published_plan(pk, cached)
+    registration = _registration(request, plan, cached)
     if registration is None:
         raise Http404("choose a registration")
-    schedule = _schedule(plan, registration)
-    if request.GET.get("state") == schedule.digest:
+    digest, html = _rounds(plan, registration, cached)
+    if request.GET.get("state") == digest:
         return _private(HttpResponse(status=204))
-    context = _context(request, plan, registration)
-    etag = _etag(schedule.digest, registration.pk, context["live"])
+    flags = _flags(plan)
+    etag = _etag(digest, registration.pk, flags["live"])
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return _private(not_modified, etag)
-    context.update(state=schedule.digest, rounds_html=schedule.html)
+    context = {
+        "event": plan.event,
+        "registration": registration,
+        "state": digest,
+        "rounds_html": mark_safe(html),  # noqa: S308 (rendered here)
+        **flags,
+    }
     return _private(render(request, "matchmaking/includes/my_rounds.html", context), etag)
