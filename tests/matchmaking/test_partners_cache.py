@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from companies.services.profiles import update_company
+from companies.services.profiles import delete_company, update_company
 from events.models import Registration
 from events.services.registration import cancel
 from events.services.retention import anonymise_registrations
@@ -289,6 +289,24 @@ def test_a_partner_anonymised_after_the_retention_period_is_no_longer_named(
         anonymise_registrations(Registration.objects.filter(pk=other.pk), now=timezone.now())
 
     assert other.name not in client.get(page_url(event)).content.decode()
+
+
+def test_a_partners_company_deleted_by_its_owner_is_no_longer_named(
+    client, django_capture_on_commit_callbacks
+):
+    event, people, plan, _staff = _evening()
+    me = people[0]
+    other = partner(plan, me, 1)
+    old_name = other.company.name
+    owner = MembershipFactory(company=other.company).user
+    client.force_login(me.person)
+    assert old_name in warm(client, page_url(event)).content.decode()
+
+    # The row stays, renamed by an update that sends no signal (companies.services.profiles).
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_company(company=other.company, user=owner)
+
+    assert old_name not in client.get(page_url(event)).content.decode()
 
 
 def test_a_renamed_tag_shows_in_the_partners_tags(client):
