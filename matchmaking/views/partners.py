@@ -5,14 +5,15 @@ Only the attendee, the owners of their company and staff see it, and only once t
 published; anyone else gets 404 (so nobody learns whose plan exists). The page polls a fragment
 every 20 s (htmx) and is replaced only when what it shows changed.
 
-A plan changes only when staff change it, so what the page shows is cached under the "partners"
-generation, which every write to it bumps (matchmaking/apps.py): the published plan with its
-event, the registration shown (its person, company and name), the rendered rounds per
-registration and language (checked against the plan's version and the running round, which the
-clock moves on by the schedule) and the whole page per viewer, session and language (checked
-against everything its header shows). The viewer's right to see the registration is decided on
-every request from those rows, the viewer's staff flag and their owned companies. A poll whose
-state is current gets 204 and a revalidation whose ETag is current 304, neither reading the seats.
+A plan changes only when staff change it, so what the page shows is cached under the evening's
+and the "partners" generations, which every write to it bumps (matchmaking/apps.py): the
+published plan with its event, the registration shown (its person, company and name), the
+rendered rounds per registration and language (checked against the plan's version and the
+running round, which the clock moves on by the schedule) and the whole page per viewer, session
+and language (checked against everything its header shows). The viewer's right to see the
+registration is decided on every request from those rows, the viewer's staff flag and their
+owned companies. A poll whose state is current gets 204 and a revalidation whose ETag is current
+304, neither reading the seats.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ from companies.services.profiles import delete_company, update_company
 from events.models import Registration
 from events.services.registration import cancel
 from events.services.retention import anonymise_registrations
+from kag_portal import caching
+from kag_portal.cache import FallbackRedisCache
 from matchmaking.models import Seat, SeatingPlan
 from matchmaking.services import seating
 from tests.events.staff_helpers import register
@@ -480,3 +482,40 @@ def test_a_page_with_a_message_to_show_is_rendered_afresh_and_shows_it(client):
     assert response.status_code == 200
     assert "Gespeichert." in response.content.decode()
     assert "Gespeichert." not in client.get(page_url(event)).content.decode()
+
+
+# --- Redis down ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_gone(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "kag_portal.cache.FallbackRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    FallbackRedisCache._down_until.clear()
+    yield
+    FallbackRedisCache._down_until.clear()
+
+
+def test_while_redis_is_down_the_page_is_computed_each_time_and_never_stale(client, redis_gone):
+    event, people, plan, _staff = _evening()
+    me = people[0]
+    other = partner(plan, me, 1)
+    client.force_login(me.person)
+    assert other.name in warm(client, page_url(event)).content.decode()
+
+    # The bump cannot reach Redis; nothing was kept in the process either.
+    other.name = "Erika Neuname"
+    other.save(update_fields=["name", "updated_at"])
+
+    assert "Erika Neuname" in client.get(page_url(event)).content.decode()
+    assert "Erika Neuname" in client.get(poll_url(event, me)).content.decode()
+
+
+def test_only_page_keys_are_checked_against_generations():
+    with pytest.raises(ValueError, match="page:"):
+        caching.set_current("partners:rounds:1", "1.2", "<html>", 60)
