@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format messages clean-venv bench
+.PHONY: run test lint format messages clean-venv bench bench-web
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test: $(VENV)/.installed-dev
 # baseline on the big events; BENCH_ARGS="--only n060" picks samples).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m matchmaking.bench $(BENCH_ARGS)
+
+# The pages under load against a bare Django project (gunicorn -w 3, production settings, the
+# machine's PostgreSQL and Redis db 9; wrk if installed). BENCH_ARGS="--rounds 1 --duration 5".
+bench-web: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.web $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
