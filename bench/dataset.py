@@ -201,7 +201,9 @@ def read_marker() -> dict | None:
         row = cursor.fetchone()
     if row is None or row[0] != DATASET_VERSION:
         return None
-    return row[1]
+    import json
+
+    return json.loads(row[1]) if isinstance(row[1], str) else row[1]
 
 
 def write_marker(facts: Facts) -> None:
