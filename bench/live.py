@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from .load import Response, percentile, request
 
+_ALERT = re.compile(r'<div class="alert[^"]*"[^>]*>(.*?)</div>', re.S)
 _POLL = re.compile(r'hx-get="([^"]*my-partners/rounds/[^"]*)"')
 
 
@@ -92,8 +93,9 @@ class Phone:
     number: int
     cookies: dict[str, str]
     path: str = ""
-    seen_after_mark: float | None = None  # seconds after the mark its screen changed
-    polls_after_mark: int = 0
+    seen_at: float | None = None  # when its screen changed after staff marked the round
+    polls_to_see: int = 0  # polls after the mark before the one that showed it
+    poll_starts: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -118,16 +120,21 @@ class LiveReport:
     needed_second_poll: int = 0
     marked_round: int = 0
     interval: float = 20.0
+    burst_window: tuple[float, float] = (0.0, 0.0)
+    staff_messages: list[str] = field(default_factory=list)
 
     def summary(self) -> dict:
         poll_ms = [s.seconds * 1000 for s in self.polls]
         burst_ms = [s.seconds * 1000 for s in self.burst]
+        first, last = self.burst_window
+        quiet_ms = [s.seconds * 1000 for s in self.polls if not first - 1 <= s.started <= last]
         return {
             "phones": self.phones,
             "polls": len(self.polls),
             "poll_rate": round(len(self.polls) / self._span(), 2) if self.polls else 0,
             "poll_p50_ms": round(statistics.median(poll_ms), 1) if poll_ms else None,
             "poll_p99_ms": round(percentile(poll_ms, 0.99), 1) if poll_ms else None,
+            "poll_p99_outside_burst_ms": round(percentile(quiet_ms, 0.99), 1) if quiet_ms else None,
             "burst_pages": len(self.burst),
             "burst_p50_ms": round(statistics.median(burst_ms), 1) if burst_ms else None,
             "burst_p99_ms": round(percentile(burst_ms, 0.99), 1) if burst_ms else None,
@@ -141,6 +148,7 @@ class LiveReport:
             "seen_max_s": round(max(self.seen), 2) if self.seen else None,
             "not_seen": self.not_seen,
             "needed_second_poll": self.needed_second_poll,
+            "staff_messages": self.staff_messages,
         }
 
     def _span(self) -> float:
@@ -175,6 +183,7 @@ class LiveEvening:
         self.say = say
         self.report = LiveReport(phones=len(self.phones), interval=interval)
         self.lock = threading.Lock()
+        self.mark_started: float | None = None
         self.mark_done: float | None = None
 
     # --- HTTP ----------------------------------------------------------------------------------
@@ -213,7 +222,7 @@ class LiveEvening:
             return
         started = time.perf_counter()
         try:
-            answer = self._get(phone.path, phone.cookies)
+            answer = self._get(phone.path, phone.cookies, {"HX-Request": "true"})
         except OSError as error:
             self._error(f"poll: {error}")
             return
@@ -223,19 +232,16 @@ class LiveEvening:
         if answer.status >= 400:
             self._error(f"poll: {answer.status}")
             return
-        mark = self.mark_done
-        after_mark = mark is not None and started >= mark
-        if after_mark:
-            phone.polls_after_mark += 1
         if answer.status == 200:
             phone.path = poll_path(answer.body) or phone.path
-            if mark is not None and phone.seen_after_mark is None and time.perf_counter() > mark:
-                phone.seen_after_mark = time.perf_counter() - mark
-                if phone.polls_after_mark > 1:
-                    with self.lock:
-                        self.report.needed_second_poll += 1
+            # A new fragment once staff began to mark the round: the phone shows the new round
+            # (an answer may arrive before staff even see their redirect).
+            if self.mark_started is not None and phone.seen_at is None:
+                phone.seen_at = time.perf_counter()
+                phone.polls_to_see = sum(1 for at in phone.poll_starts if at >= self.mark_started)
+        phone.poll_starts.append(started)
 
-    def staff_post(self, action: str, change: dict[str, str] | None = None) -> float:
+    def staff_post(self, action: str, change=None, on_send=None) -> float:
         """Open the seat-plan page as staff and send one of its forms; seconds of the POST."""
         page_path = f"/staff/events/{self.event_id}/seating/"
         started = time.perf_counter()
@@ -256,6 +262,8 @@ class LiveEvening:
             "Origin": origin,
             "Referer": origin + page_path,
         }
+        if on_send:
+            on_send()
         started = time.perf_counter()
         answer = request(self.base, f"{page_path}{action}/", headers, method="POST", body=body)
         seconds = time.perf_counter() - started
@@ -264,8 +272,13 @@ class LiveEvening:
             raise RuntimeError(f"staff POST {action} answered {answer.status}")
         location = answer.headers.get("location", "")
         after = self._get(location or page_path, self.staff_cookies)
-        if b"alert-danger" in after.body or b"alert-error" in after.body:
-            raise RuntimeError(f"staff POST {action} was refused (see the seat-plan page)")
+        shown = [
+            html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+            for text in _ALERT.findall(after.body.decode("utf-8", "replace"))
+        ]
+        self.report.staff_messages += [f"{action}: {text}" for text in shown]
+        if b"alert-danger" in after.body:
+            raise RuntimeError(f"staff POST {action} was refused: {shown}")
         return seconds
 
     def burst(self, started_run: float) -> None:
@@ -322,10 +335,12 @@ class LiveEvening:
         pool.shutdown(wait=True)
         staff.join()
         for phone in self.phones:
-            if phone.seen_after_mark is None:
+            if phone.seen_at is None or self.mark_done is None:
                 self.report.not_seen += 1
-            else:
-                self.report.seen.append(phone.seen_after_mark)
+                continue
+            self.report.seen.append(max(0.0, phone.seen_at - self.mark_done))
+            if phone.polls_to_see > 0:
+                self.report.needed_second_poll += 1
         return self.report
 
     def _staff(self, started_run: float) -> None:
@@ -336,9 +351,14 @@ class LiveEvening:
                 self.report.marked_round = int(fields.get("round") or 0) + 1
                 return {"round": str(self.report.marked_round)}
 
-            self.report.mark_seconds = self.staff_post("round", next_round)
+            def sending() -> None:
+                self.mark_started = time.perf_counter()
+
+            self.report.mark_seconds = self.staff_post("round", next_round, sending)
             self.mark_done = time.perf_counter()
+            first = self.mark_done - started_run
             self.burst(started_run)
+            self.report.burst_window = (first, time.perf_counter() - started_run)
             time.sleep(max(0.0, started_run + self.replan_at - time.perf_counter()))
             self.report.replan_seconds = self.staff_post("replan")
         except (RuntimeError, OSError) as error:

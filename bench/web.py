@@ -618,7 +618,8 @@ def live_evening(args, portal: Server, facts, sessions: dict[str, str], emails: 
     say(
         f"live evening: {summary['phones']} phones, {summary['polls']} polls "
         f"({summary['poll_rate']}/s), p50 {summary['poll_p50_ms']} ms, "
-        f"p99 {summary['poll_p99_ms']} ms (target < 1000 ms); errors {summary['errors']}"
+        f"p99 {summary['poll_p99_ms']} ms (target < 1000 ms; outside the burst "
+        f"{summary['poll_p99_outside_burst_ms']} ms); errors {summary['errors']}"
     )
     say(
         f"  burst of {summary['burst_pages']} full pages at the round start: "
@@ -635,6 +636,8 @@ def live_evening(args, portal: Server, facts, sessions: dict[str, str], emails: 
         f"{summary['seen_max_s']} s; never: {summary['not_seen']}; needed a second poll: "
         f"{summary['needed_second_poll']})  {summary['verdict']}"
     )
+    for text in summary["staff_messages"]:
+        say(f"  staff saw: {text}")
     if summary["error_examples"]:
         say(f"  errors, e.g.: {summary['error_examples']}")
     return summary
