@@ -22,6 +22,7 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -74,10 +75,10 @@ class _Cached:
         self.asked = set(keys)
         self.generation, self.entries = caching.get_many_current(self.scopes, keys)
 
-    def get(self, key: str):
+    def get(self, key: str) -> object | None:
         return self.entries.get(key)
 
-    def fetch(self, key: str):
+    def fetch(self, key: str) -> object | None:
         """An entry not asked for in the first round trip."""
         if key not in self.asked:
             self.asked.add(key)
@@ -93,8 +94,8 @@ def _plan_key(pk: int) -> str:
 
 
 def _published_plan(pk: int, cached: _Cached) -> SeatingPlan:
-    """The event's published plan with the event, in one query; 404 for no event or no
-    published plan (not kept: a plan published a moment later must show)."""
+    """The event's published plan with the event, kept or in one query; 404 for no event or no
+    published plan (a 404 is not kept: a plan published a moment later must show)."""
     plan = cached.get(_plan_key(pk))
     if plan is not None:
         return plan
@@ -118,7 +119,7 @@ def _owned_company_ids(user) -> set[int]:
     )
 
 
-def _active_registrations(event_id: int):
+def _active_registrations(event_id: int) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(event_id=event_id)
         .exclude(status=Registration.Status.CANCELLED)
