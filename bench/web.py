@@ -59,7 +59,7 @@ PAGES = [
     Page("search", "/companies/?q=Spannzange", "/companies/?q=Spannzange", None, BARE_DIRECTORY,
          1.0),
     Page("search-filters", "search + filters",
-         "/companies/?q=CNC&town=suhl&industry=25&size=10-49", None, BARE_DIRECTORY, 1.0),
+         "/companies/?q=CNC&town=suhl&industry=C", None, BARE_DIRECTORY, 1.0),
     Page("home", "/", "/", None, BARE_TEMPLATE, 0.5),
     Page("events", "/events/", "/events/", None, BARE_TEMPLATE, 0.5),
     Page("event", "event page", "/events/{evening}/", None, BARE_TEMPLATE, 0.5),
@@ -259,6 +259,10 @@ def prepare(args: argparse.Namespace):
         dataset.recreate_database(url)
         facts = dataset.build(say)
     else:
+        from django.core.management import call_command
+
+        # Migrations added since the build (other work goes on) apply to the kept data set.
+        call_command("migrate", interactive=False, verbosity=0)
         say(f"data set in database {url['NAME']}: complete, reused (--rebuild builds it again)")
     dataset.reset_evening(facts)
     return facts
