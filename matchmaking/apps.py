@@ -27,12 +27,13 @@ class MatchmakingConfig(AppConfig):
 def _invalidate_partners_pages() -> None:
     """The cached pages of "Meine Gesprächspartner" (views/partners.py) show the partners'
     names, companies (name, town, tags, public or not), their wishes, the event's round times and
-    the plan: a write to one of those rows makes them stale. Registrations, the event and its
-    plan bump the event's own scope, so a registration for another evening leaves this one's
-    pages alone; companies, tags and towns (anyone's partner) bump the scope of all evenings.
-    Seats are not watched (a signal on them would make every bulk delete of a plan's seats go
-    row by row): every change of seats, publication or marked round goes through
-    matchmaking.services.seating, which raises the plan's version and saves the plan."""
+    the plan: a write to one of those rows makes them stale. Registrations and the event bump the
+    evening's scope, its seat plan the plan's scope, so a registration for another evening leaves
+    this one's pages alone; companies, tags and towns (anyone's partner) bump the scope of all
+    evenings. Seats are not watched (a signal on them would make every bulk delete of a plan's
+    seats go row by row): every change of seats, publication or marked round goes through
+    matchmaking.services.seating, which raises the plan's version and saves the plan.
+    """
     from django.db import transaction
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -41,7 +42,7 @@ def _invalidate_partners_pages() -> None:
     from kag_portal import caching
 
     from .models import SeatingPlan
-    from .views.partners import SCOPE, event_scope
+    from .views.partners import SCOPE, event_scope, plan_scope
 
     def bump_now_and_at_commit(scope: str) -> None:
         caching.bump(scope)
@@ -55,6 +56,9 @@ def _invalidate_partners_pages() -> None:
     def bump_event(sender, instance, **kwargs) -> None:
         event_id = instance.pk if isinstance(instance, Event) else instance.event_id
         bump_now_and_at_commit(event_scope(event_id))
+
+    def bump_plan(sender, instance, **kwargs) -> None:
+        bump_now_and_at_commit(plan_scope(instance.event_id))
 
     def bump_wishes(sender, instance, **kwargs) -> None:
         # registration.wish_partners.add(...) or, from the other side, company.wished_by...
@@ -77,8 +81,9 @@ def _invalidate_partners_pages() -> None:
             weak=False,
             dispatch_uid=f"matchmaking:partners:company:{field.name}:m2m",
         )
-    for model in (Event, Registration, SeatingPlan):
+    for model in (Event, Registration):
         connect(bump_event, model)
+    connect(bump_plan, SeatingPlan)
     m2m_changed.connect(
         bump_wishes,
         sender=Registration.wish_partners.through,

@@ -656,9 +656,31 @@ class MyRound:
     partners: list[Pair]
     running: bool
     played: bool
+    # The round's table and partners as HTML, where the page keeps them (views/partners.py).
+    body: str = ""
 
 
-def _my_tables(plan: SeatingPlan, registration: Registration) -> list[tuple[int, int, int]]:
+def round_states(plan: SeatingPlan) -> list[MyRound]:
+    """Every round with its time and whether it runs or was played, in the order the attendee
+    sees them: the running round first, then the ones to come, then the ones played. No query;
+    tables and partners left empty."""
+    running = running_round(plan)
+    rounds = [
+        MyRound(
+            number=number,
+            starts_at=start,
+            ends_at=end,
+            table=None,
+            partners=[],
+            running=number == running,
+            played=running is not None and number < running,
+        )
+        for number, start, end in plan.event.speed_dating_rounds_schedule()
+    ]
+    return sorted(rounds, key=lambda r: (not r.running, r.played, r.number))
+
+
+def my_tables(plan: SeatingPlan, registration: Registration) -> list[tuple[int, int, int]]:
     """(round, table, registration id) of the attendee's seats and everyone at their tables: one
     query over the seat index, whatever the size of the plan."""
     at_my_table = Seat.objects.filter(
@@ -667,7 +689,7 @@ def _my_tables(plan: SeatingPlan, registration: Registration) -> list[tuple[int,
         round=OuterRef("round"),
         table=OuterRef("table"),
     )
-    return list(
+    return sorted(
         Seat.objects.filter(plan_id=plan.pk)
         .filter(Exists(at_my_table))
         .order_by()
@@ -675,11 +697,16 @@ def _my_tables(plan: SeatingPlan, registration: Registration) -> list[tuple[int,
     )
 
 
-def personal_schedule(plan: SeatingPlan, registration: Registration) -> list[MyRound]:
+def personal_schedule(
+    plan: SeatingPlan,
+    registration: Registration,
+    seats: list[tuple[int, int, int]] | None = None,
+) -> list[MyRound]:
     """One attendee's rounds: time, table and partners with the reasons, the running round first,
     then the ones to come, then the ones played. A fixed number of queries that reads only the
-    attendee's seats and their table mates' registrations, not the whole plan."""
-    seats = _my_tables(plan, registration)
+    attendee's seats (`seats`, when my_tables() gave them already) and their table mates'
+    registrations, not the whole plan."""
+    seats = my_tables(plan, registration) if seats is None else seats
     mine = {round_no: table for round_no, table, pk in seats if pk == registration.pk}
     people = {
         person.pk: person
@@ -691,19 +718,9 @@ def personal_schedule(plan: SeatingPlan, registration: Registration) -> list[MyR
         if pk != registration.pk and mine.get(round_no) == table:
             table_mates[round_no].append(people[pk])
     attendees = {pk: attendee_of(person) for pk, person in people.items()}
-    running = running_round(plan)
-    result = []
-    for number, start, end in plan.event.speed_dating_rounds_schedule():
-        mates = sorted(table_mates.get(number, []), key=lambda other: (other.name, other.pk))
-        result.append(
-            MyRound(
-                number=number,
-                starts_at=start,
-                ends_at=end,
-                table=mine.get(number),
-                partners=[pair_of(me, other, attendees) for other in mates],
-                running=number == running,
-                played=running is not None and number < running,
-            )
-        )
-    return sorted(result, key=lambda r: (not r.running, r.played, r.number))
+    rounds = round_states(plan)
+    for round_ in rounds:
+        mates = sorted(table_mates.get(round_.number, []), key=lambda o: (o.name, o.pk))
+        round_.table = mine.get(round_.number)
+        round_.partners = [pair_of(me, other, attendees) for other in mates]
+    return rounds

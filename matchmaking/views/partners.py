@@ -39,12 +39,17 @@ from ..models import SeatingPlan
 from ..services import seating
 
 # The generation scopes of everything cached here, bumped by the writes listed in apps.py: one
-# for all evenings (companies, tags, towns) and one per evening (its registrations and plan).
+# for all evenings (companies, tags, towns), one per evening (its registrations and times) and one
+# per evening's seat plan (seats, publication, the marked round).
 SCOPE = "partners"
 
 
 def event_scope(event_id: int) -> str:
     return f"{SCOPE}:event:{event_id}"
+
+
+def plan_scope(event_id: int) -> str:
+    return f"{SCOPE}:plan:{event_id}"
 
 
 # A stale entry is never used (it names an old generation); this only lets Redis free the memory
@@ -71,7 +76,7 @@ class _Cached:
     """The entries of one request, read with the generation in one round trip."""
 
     def __init__(self, event_id: int, keys: list[str]) -> None:
-        self.scopes = [SCOPE, event_scope(event_id)]
+        self.scopes = [SCOPE, event_scope(event_id), plan_scope(event_id)]
         self.asked = set(keys)
         self.generation, self.entries = caching.get_many_current(self.scopes, keys)
 
@@ -184,18 +189,45 @@ def _rounds_key(registration_pk: int | str) -> str:
 
 def _rounds(plan: SeatingPlan, registration: Registration, cached: _Cached) -> tuple[str, str]:
     """(digest, HTML) of the registration's rounds in the current language: kept when made for
-    this plan version and running round, else computed and rendered. The digest is the poll's
-    state."""
+    this plan version and running round, else put together from the rounds' bodies. The digest
+    is the poll's state."""
     running = seating.running_round(plan) or 0
     key = _rounds_key(registration.pk)
     entry = cached.fetch(key)
     if entry is not None and entry[0] == (plan.version, running):
         return entry[1], entry[2]
-    rounds = seating.personal_schedule(plan, registration)
+    rounds = _rounds_with_bodies(plan, registration)
     html = str(render_to_string("matchmaking/includes/my_round_sections.html", {"rounds": rounds}))
     digest = hashlib.blake2b(html.encode(), digest_size=10).hexdigest()
     cached.set(key, ((plan.version, running), digest, html))
     return digest, html
+
+
+def _rounds_with_bodies(plan: SeatingPlan, registration: Registration) -> list[seating.MyRound]:
+    """The rounds in order, each with its table and partners rendered. The bodies are kept per
+    registration, language and the seats at the registration's tables (one query): marking the
+    next round or a swap at other tables changes the plan's version, not them, so after such a
+    change the 250 pages of an evening are put together again without computing the partners."""
+    seats = seating.my_tables(plan, registration)
+    signature = hashlib.blake2b(repr(seats).encode(), digest_size=10).hexdigest()
+    key = _key("bodies", registration.pk, translation.get_language(), signature)
+    # Not the plan's scope: the seats are in the key.
+    generation, found = caching.get_many_current([SCOPE, event_scope(plan.event_id)], [key])
+    bodies = found.get(key)
+    if bodies is None:
+        rounds = seating.personal_schedule(plan, registration, seats)
+        bodies = {
+            round_.number: str(
+                render_to_string("matchmaking/includes/my_round_body.html", {"round": round_})
+            )
+            for round_ in rounds
+        }
+        caching.set_current(key, generation, bodies, CACHE_SECONDS)
+    else:
+        rounds = seating.round_states(plan)
+    for round_ in rounds:
+        round_.body = mark_safe(bodies.get(round_.number, ""))  # noqa: S308 (rendered here)
+    return rounds
 
 
 def _etag(*parts: object) -> str:

@@ -227,6 +227,24 @@ def test_marking_the_next_round_moves_it_on_top_of_the_page_and_the_poll(client)
     assert "my-round-running" in page.content.decode()
 
 
+def test_after_marking_the_next_round_the_page_is_put_together_without_the_partners_queries(
+    client,
+):
+    event, people, plan, staff = _evening()
+    me = people[0]
+    client.force_login(me.person)
+    warm(client, page_url(event))
+
+    seating.set_current_round(event=event, round_no=1, expected_version=plan.version, by=staff)
+
+    # Session, user, the plan, the registration, my seats: not the people, companies and tags.
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(page_url(event))
+    assert "my-round-running" in page.content.decode()
+    assert len(queries) <= 5
+    assert not [q for q in queries.captured_queries if "companies_tag" in q["sql"]]
+
+
 def test_the_round_whose_time_has_come_shows_as_running_without_any_write(client, monkeypatch):
     event, people, _plan, _staff = _evening(starts_at=timezone.now() + timedelta(days=1))
     me = people[0]
@@ -336,8 +354,11 @@ def test_the_english_page_after_the_german_one(client):
     poll = client.get(poll_url(event, me, state))
 
     assert "Runde 1" in german
+    assert "Tisch " in german
     assert "Round 1" in english
+    assert "Table " in english
     assert "Runde 1" not in english
+    assert "Tisch " not in english
     assert poll.status_code == 200
     assert "Round 1" in poll.content.decode()
 
