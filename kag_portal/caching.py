@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -52,6 +53,14 @@ def generations(*scopes: str) -> str:
     return ".".join(str(found.get(key, "x")) for key in keys)
 
 
+def bump_now_and_at_commit(*scopes: str) -> None:
+    """For a write inside a transaction: bump now, and again once it is committed, because a
+    request that read the old rows between the first bump and the commit kept them under the new
+    generation."""
+    bump(*scopes)
+    transaction.on_commit(lambda: bump(*scopes))
+
+
 def bump(*scopes: str) -> None:
     """Make everything cached for these scopes stale."""
     for scope in scopes:
@@ -76,7 +85,7 @@ def invalidate_on_change(scope: str, *models: type[Model]) -> None:
     changes. Connected once from an AppConfig.ready()."""
 
     def handler(**kwargs) -> None:
-        bump(scope)
+        bump_now_and_at_commit(scope)
 
     # The handler is kept alive by the registry (weak=False) and named so a second connect from
     # a repeated ready() is ignored.

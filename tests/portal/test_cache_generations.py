@@ -88,3 +88,15 @@ def test_a_process_that_sees_redis_again_drops_the_epoch():
 
     assert backend.get(EPOCH_KEY) is None
     FallbackRedisCache._down_until.pop(backend._location, None)
+
+
+def test_a_write_in_a_transaction_bumps_again_at_commit(django_capture_on_commit_callbacks):
+    caching.invalidate_on_change("test-companies", Company)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        CompanyFactory()
+        seen_inside = caching.generations("test-companies")
+    for callback in callbacks:
+        callback()
+
+    # A request that read the rows before the commit kept them under seen_inside: gone now.
+    assert caching.generations("test-companies") != seen_inside
