@@ -102,31 +102,37 @@ def invalidate_on_change(scope: str, *models: type[Model]) -> None:
             )
 
 
-def get_many_current(scopes: Iterable[str], keys: Iterable[str]) -> tuple[str, dict]:
-    """The generations of scopes (as generations() gives them) and the entries of keys that
-    set_current() stored under those very generations: one round trip, for a page that must name
-    several keys before it knows the generation (per event, per viewer, …). An entry stored
-    under an older generation is left out, as a key carrying it would never be read again."""
-    scopes, keys = tuple(scopes), list(keys)
+def get_many_current(keys: dict[str, Iterable[str]]) -> tuple[dict[str, str], dict]:
+    """For each key (mapped to the scopes its entry shows): the stamp of those scopes'
+    generations, and the entry where set_current() stored it with that very stamp. One round
+    trip, for a page that must name several keys before it knows the generations (per event,
+    per viewer, …). An entry stored under an older generation is left out, as a key carrying it
+    would never be read again."""
     _check_page_keys(keys)
+    scopes = sorted({scope for scopes in keys.values() for scope in scopes})
     generation_keys = [EPOCH_KEY, *(_generation_key(scope) for scope in scopes)]
     found = cache.get_many([*generation_keys, *keys])
     if all(key in found for key in generation_keys):
-        current = ".".join(str(found[key]) for key in generation_keys)
+        values = [str(found[key]) for key in generation_keys]
     else:
-        current = generations(*scopes)
+        values = generations(*scopes).split(".")
+    epoch, of_scope = values[0], dict(zip(scopes, values[1:], strict=True))
+    stamps = {
+        key: ".".join([epoch, *(of_scope[scope] for scope in key_scopes)])
+        for key, key_scopes in keys.items()
+    }
     entries = {}
-    for key in keys:
+    for key, stamp in stamps.items():
         entry = found.get(key)
-        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == current:
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamp:
             entries[key] = entry[1]
-    return current, entries
+    return stamps, entries
 
 
-def set_current(key: str, current: str, value: object, timeout: int) -> None:
-    """Store value for get_many_current() under the generations it returned."""
+def set_current(key: str, stamp: str, value: object, timeout: int) -> None:
+    """Store value for get_many_current() under the stamp it returned for key."""
     _check_page_keys([key])
-    cache.set(key, (current, value), timeout)
+    cache.set(key, (stamp, value), timeout)
 
 
 def _check_page_keys(keys: Iterable[str]) -> None:

@@ -72,26 +72,40 @@ def _key(*parts: object) -> str:
     return ":".join(["page", SCOPE, *(str(part) for part in parts)])
 
 
+def _scopes(event_id: int, key: str) -> list[str]:
+    """What an entry shows, by its kind (the key's third part): a plan change must not throw
+    away the registrations found or the rounds' bodies (whose seats are in their key)."""
+    everything = [SCOPE, event_scope(event_id), plan_scope(event_id)]
+    kind = key.split(":")[2]
+    if kind == "plan":  # the plan row and the event's title and times
+        return everything[1:]
+    if kind in {"registration", "own", "bodies"}:  # registrations, companies, tags
+        return everything[:2]
+    return everything
+
+
 class _Cached:
-    """The entries of one request, read with the generation in one round trip."""
+    """The entries of one request, read with their scopes' generations in one round trip."""
 
     def __init__(self, event_id: int, keys: list[str]) -> None:
-        self.scopes = [SCOPE, event_scope(event_id), plan_scope(event_id)]
-        self.asked = set(keys)
-        self.generation, self.entries = caching.get_many_current(self.scopes, keys)
+        self.event_id = event_id
+        self.stamps, self.entries = caching.get_many_current(
+            {key: _scopes(event_id, key) for key in keys}
+        )
 
     def get(self, key: str) -> object | None:
         return self.entries.get(key)
 
     def fetch(self, key: str) -> object | None:
         """An entry not asked for in the first round trip."""
-        if key not in self.asked:
-            self.asked.add(key)
-            self.entries.update(caching.get_many_current(self.scopes, [key])[1])
+        if key not in self.stamps:
+            stamps, entries = caching.get_many_current({key: _scopes(self.event_id, key)})
+            self.stamps.update(stamps)
+            self.entries.update(entries)
         return self.entries.get(key)
 
     def set(self, key: str, value: object) -> None:
-        caching.set_current(key, self.generation, value, CACHE_SECONDS)
+        caching.set_current(key, self.stamps[key], value, CACHE_SECONDS)
 
 
 def _plan_key(pk: int) -> str:
@@ -196,14 +210,16 @@ def _rounds(plan: SeatingPlan, registration: Registration, cached: _Cached) -> t
     entry = cached.fetch(key)
     if entry is not None and entry[0] == (plan.version, running):
         return entry[1], entry[2]
-    rounds = _rounds_with_bodies(plan, registration)
+    rounds = _rounds_with_bodies(plan, registration, cached)
     html = str(render_to_string("matchmaking/includes/my_round_sections.html", {"rounds": rounds}))
     digest = hashlib.blake2b(html.encode(), digest_size=10).hexdigest()
     cached.set(key, ((plan.version, running), digest, html))
     return digest, html
 
 
-def _rounds_with_bodies(plan: SeatingPlan, registration: Registration) -> list[seating.MyRound]:
+def _rounds_with_bodies(
+    plan: SeatingPlan, registration: Registration, cached: _Cached
+) -> list[seating.MyRound]:
     """The rounds in order, each with its table and partners rendered. The bodies are kept per
     registration, language and the seats at the registration's tables (one query): marking the
     next round or a swap at other tables changes the plan's version, not them, so after such a
@@ -211,9 +227,7 @@ def _rounds_with_bodies(plan: SeatingPlan, registration: Registration) -> list[s
     seats = seating.my_tables(plan, registration)
     signature = hashlib.blake2b(repr(seats).encode(), digest_size=10).hexdigest()
     key = _key("bodies", registration.pk, translation.get_language(), signature)
-    # Not the plan's scope: the seats are in the key.
-    generation, found = caching.get_many_current([SCOPE, event_scope(plan.event_id)], [key])
-    bodies = found.get(key)
+    bodies = cached.fetch(key)  # not stale by the plan's scope: the seats are in the key
     if bodies is None:
         rounds = seating.personal_schedule(plan, registration, seats)
         bodies = {
@@ -222,7 +236,7 @@ def _rounds_with_bodies(plan: SeatingPlan, registration: Registration) -> list[s
             )
             for round_ in rounds
         }
-        caching.set_current(key, generation, bodies, CACHE_SECONDS)
+        cached.set(key, bodies)
     else:
         rounds = seating.round_states(plan)
     for round_ in rounds:

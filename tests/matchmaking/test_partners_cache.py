@@ -237,11 +237,11 @@ def test_after_marking_the_next_round_the_page_is_put_together_without_the_partn
 
     seating.set_current_round(event=event, round_no=1, expected_version=plan.version, by=staff)
 
-    # Session, user, the plan, the registration, my seats: not the people, companies and tags.
+    # Session, user, the plan, my seats: not the people, companies and tags.
     with CaptureQueriesContext(connection) as queries:
         page = client.get(page_url(event))
     assert "my-round-running" in page.content.decode()
-    assert len(queries) <= 5
+    assert len(queries) <= 4
     assert not [q for q in queries.captured_queries if "companies_tag" in q["sql"]]
 
 
