@@ -79,7 +79,8 @@ def _scopes(event_id: int, key: str) -> list[str]:
     kind = key.split(":")[2]
     if kind == "plan":  # the plan row and the event's title and times
         return everything[1:]
-    if kind in {"registration", "own", "bodies"}:  # registrations, companies, tags
+    if kind in {"registration", "own", "bodies", "rounds"}:  # registrations, companies, tags
+        # A rounds entry names the plan version and running round it was made for.
         return everything[:2]
     return everything
 
@@ -112,12 +113,13 @@ def _plan_key(pk: int) -> str:
     return _key("plan", pk)
 
 
-def _published_plan(pk: int, cached: _Cached) -> SeatingPlan:
-    """The event's published plan with the event, kept or in one query; 404 for no event or no
-    published plan (a 404 is not kept: a plan published a moment later must show)."""
-    plan = cached.get(_plan_key(pk))
-    if plan is not None:
-        return plan
+def _published_plan(pk: int, cached: _Cached) -> tuple[SeatingPlan, str]:
+    """The event's published plan with the event and the fingerprint of its seats: kept, or in
+    two queries once per change of the plan. 404 for no event or no published plan (a 404 is
+    not kept: a plan published a moment later must show)."""
+    entry = cached.get(_plan_key(pk))
+    if entry is not None:
+        return entry
     plan = (
         SeatingPlan.objects.filter(event_id=pk, status=SeatingPlan.Status.PUBLISHED)
         .select_related("event")
@@ -126,8 +128,9 @@ def _published_plan(pk: int, cached: _Cached) -> SeatingPlan:
     )
     if plan is None:
         raise Http404("no published plan")
-    cached.set(_plan_key(pk), plan)
-    return plan
+    entry = (plan, seating.seats_fingerprint(plan))
+    cached.set(_plan_key(pk), entry)
+    return entry
 
 
 def _owned_company_ids(user) -> set[int]:
@@ -201,34 +204,52 @@ def _rounds_key(registration_pk: int | str) -> str:
     return _key("rounds", registration_pk, translation.get_language())
 
 
-def _rounds(plan: SeatingPlan, registration: Registration, cached: _Cached) -> tuple[str, str]:
+def _rounds(
+    plan: SeatingPlan, seats: str, registration: Registration, cached: _Cached
+) -> tuple[str, str]:
     """(digest, HTML) of the registration's rounds in the current language: kept when made for
     this plan version and running round, else put together from the rounds' bodies. The digest
-    is the poll's state."""
+    is the poll's state. `seats` is the fingerprint of the plan's seats: while it stays, the
+    bodies made for the registration's tables before are theirs still (no seat query)."""
     running = seating.running_round(plan) or 0
     key = _rounds_key(registration.pk)
     entry = cached.fetch(key)
-    if entry is not None and entry[0] == (plan.version, running):
-        return entry[1], entry[2]
-    rounds = _rounds_with_bodies(plan, registration, cached)
+    if entry is not None and entry["made_for"] == (plan.version, running):
+        return entry["digest"], entry["html"]
+    tables = entry["tables"] if entry is not None and entry["seats"] == seats else None
+    rounds, tables = _rounds_with_bodies(plan, registration, cached, tables)
     html = str(render_to_string("matchmaking/includes/my_round_sections.html", {"rounds": rounds}))
     digest = hashlib.blake2b(html.encode(), digest_size=10).hexdigest()
-    cached.set(key, ((plan.version, running), digest, html))
+    cached.set(
+        key,
+        {
+            "made_for": (plan.version, running),
+            "digest": digest,
+            "html": html,
+            "seats": seats,
+            "tables": tables,
+        },
+    )
     return digest, html
 
 
 def _rounds_with_bodies(
-    plan: SeatingPlan, registration: Registration, cached: _Cached
-) -> list[seating.MyRound]:
-    """The rounds in order, each with its table and partners rendered. The bodies are kept per
-    registration, language and the seats at the registration's tables (one query): marking the
-    next round or a swap at other tables changes the plan's version, not them, so after such a
-    change the 250 pages of an evening are put together again without computing the partners."""
-    seats = seating.my_tables(plan, registration)
-    signature = hashlib.blake2b(repr(seats).encode(), digest_size=10).hexdigest()
-    key = _key("bodies", registration.pk, translation.get_language(), signature)
+    plan: SeatingPlan, registration: Registration, cached: _Cached, tables: str | None
+) -> tuple[list[seating.MyRound], str]:
+    """The rounds in order, each with its table and partners rendered, and the fingerprint of
+    the seats at the registration's tables (`tables` when known, else one query). The bodies are
+    kept per registration, language and those seats: marking the next round, or a swap at other
+    tables, changes the plan's version but not them, so the 250 pages of an evening are put
+    together again without computing anyone's partners."""
+    seats = None
+    if tables is None:
+        seats = seating.my_tables(plan, registration)
+        tables = hashlib.blake2b(repr(seats).encode(), digest_size=10).hexdigest()
+    key = _key("bodies", registration.pk, translation.get_language(), tables)
     bodies = cached.fetch(key)  # not stale by the plan's scope: the seats are in the key
     if bodies is None:
+        if seats is None:
+            seats = seating.my_tables(plan, registration)
         rounds = seating.personal_schedule(plan, registration, seats)
         bodies = {
             round_.number: str(
@@ -241,7 +262,7 @@ def _rounds_with_bodies(
         rounds = seating.round_states(plan)
     for round_ in rounds:
         round_.body = mark_safe(bodies.get(round_.number, ""))  # noqa: S308 (rendered here)
-    return rounds
+    return rounds, tables
 
 
 def _etag(*parts: object) -> str:
@@ -280,7 +301,7 @@ def my_partners(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("registration", "").isdigit():
         keys.append(_rounds_key(request.GET["registration"]))
     cached = _Cached(pk, keys)
-    plan = _published_plan(pk, cached)
+    plan, seats = _published_plan(pk, cached)
     registration = _registration(request, plan, cached)
     context = {"event": plan.event, "plan": plan, "registration": registration, **_flags(plan)}
     context["is_own"] = registration is not None and registration.person_id == request.user.pk
@@ -307,7 +328,7 @@ def my_partners(request: HttpRequest, pk: int) -> HttpResponse:
         get_token(request)  # renews the CSRF cookie, as rendering the page does
         response = None
     else:
-        digest, html = _rounds(plan, registration, cached)
+        digest, html = _rounds(plan, seats, registration, cached)
         context.update(state=digest, rounds_html=mark_safe(html))  # noqa: S308 (rendered here)
         response = render(request, "matchmaking/my_partners.html", context)
         if reusable:
@@ -330,11 +351,11 @@ def my_partners_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("registration", "").isdigit():
         keys.append(_rounds_key(request.GET["registration"]))
     cached = _Cached(pk, keys)
-    plan = _published_plan(pk, cached)
+    plan, seats = _published_plan(pk, cached)
     registration = _registration(request, plan, cached)
     if registration is None:
         raise Http404("choose a registration")
-    digest, html = _rounds(plan, registration, cached)
+    digest, html = _rounds(plan, seats, registration, cached)
     if request.GET.get("state") == digest:
         return _private(HttpResponse(status=204))
     flags = _flags(plan)
