@@ -365,6 +365,12 @@ def summarise(runs: dict[str, list[load.Result]], pages: list[Page]) -> list[dic
             "page": page.label,
             "runs": len(results),
             "rps": round(rps, 1),
+            # How far the rounds lay apart: a wide spread means a busy machine.
+            "spread_pct": round(
+                100 * (max(r.rps for r in results) - min(r.rps for r in results)) / rps
+            )
+            if rps
+            else 0,
             "p50_ms": round(median([r.p50_ms for r in results]), 2),
             "p99_ms": round(median([r.p99_ms for r in results]), 2),
             "errors": sum(r.errors for r in results),
@@ -382,10 +388,10 @@ def summarise(runs: dict[str, list[load.Result]], pages: list[Page]) -> list[dic
 def print_table(rows: list[dict], counts: dict) -> None:
     say()
     say(
-        f"{'page':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'queries':>7}"
-        f" {'ratio':>6} {'target':>16} {'':4}"
+        f"{'page':34} {'req/s':>8} {'±%':>4} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"
+        f" {'queries':>7} {'ratio':>6} {'target':>16} {'':4}"
     )
-    say("-" * 104)
+    say("-" * 109)
     for row in rows:
         queries = counts.get(row["key"], {}).get("queries", "")
         target = ""
@@ -394,8 +400,9 @@ def print_table(rows: list[dict], counts: dict) -> None:
             target = f">= {row['target']:g}x bare {short}"
         ratio = f"{row['ratio']:.2f}" if "ratio" in row else ""
         say(
-            f"{row['page'][:34]:34} {row['rps']:8.1f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f}"
-            f" {row['errors']:6d} {queries!s:>7} {ratio:>6} {target:>16} {row.get('verdict', '')}"
+            f"{row['page'][:34]:34} {row['rps']:8.1f} {row['spread_pct']:4d}"
+            f" {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} {row['errors']:6d} {queries!s:>7}"
+            f" {ratio:>6} {target:>16} {row.get('verdict', '')}"
         )
     say()
 
