@@ -52,3 +52,12 @@ class EventsConfig(AppConfig):
 
         # After the demo companies (20): their owners register for the demo events.
         demo.register(30, "events", seed_events)
+
+        from companies.models import Company, Town
+        from kag_portal import caching
+
+        from .models import AgendaItem, Event, Registration
+
+        # The cached public event pages (kag_portal/page_cache.py): an event, its agenda, its
+        # places left (every registration), the host's and the towns' names.
+        caching.invalidate_on_change("events", Event, AgendaItem, Registration, Company, Town)

@@ -23,10 +23,13 @@ from django.views.static import serve
 from . import mail, me_sections, personal_data
 from .forms import BarrierReportForm, DeleteAccountForm, ProfileForm
 from .models import MailTopic, SitePage
+from .page_cache import cache_anonymous_page
 
 logger = logging.getLogger(__name__)
 
 
+# The home page shows the latest stories (stories/templatetags/story_tags.py).
+@cache_anonymous_page(["stories"])
 def home(request):
     return render(request, "home.html")
 
@@ -77,10 +80,20 @@ def report_barrier(request):
 @require_POST
 def set_language(request):
     """Switch the language; a logged-in person keeps the choice for pages and mails."""
-    language = request.POST.get("language", "")
+    return _switch_language(request, request.POST.get("language", ""), request.POST.get("next"))
+
+
+@never_cache
+def switch_language(request):
+    """The language switch of every page: a GET form, so that a page cached for anonymous
+    visitors carries no per-visitor CSRF token. It changes only the visitor's own language."""
+    return _switch_language(request, request.GET.get("language", ""), request.GET.get("next"))
+
+
+def _switch_language(request, language: str, next_url: str | None):
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    next_url = request.POST.get("next") or "/"
+    next_url = next_url or "/"
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -191,9 +204,27 @@ def media(request, path: str):
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
+_health_clients: dict = {}
+
+
+def _redis_for_health():
+    """One client per process (and URL): its pool keeps the connection, so a check costs one
+    PING, not a TCP connect. redis-py drops a dead connection and the next PING reconnects."""
+    client = _health_clients.get(settings.REDIS_URL)
+    if client is None:
+        import redis
+
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
+        )
+        _health_clients[settings.REDIS_URL] = client
+    return client
+
+
 @never_cache
 def healthz(request):
-    """200 when the database (and Redis, where configured) answer; 503 naming what is down."""
+    """200 when the database (and Redis, where configured) answer; 503 naming what is down.
+    Asked afresh on every request (a load balancer polls it): both checks are one round trip."""
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -203,12 +234,8 @@ def healthz(request):
         logger.error("health check: database down: %s", error)
         checks["database"] = "down"
     if settings.REDIS_URL:
-        import redis
-
         try:
-            redis.Redis.from_url(
-                settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
-            ).ping()
+            _redis_for_health().ping()
             checks["redis"] = "ok"
         except Exception as error:
             logger.error("health check: redis down: %s", error)

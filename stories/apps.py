@@ -32,3 +32,12 @@ class StoriesConfig(AppConfig):
         me_sections.register(7, "staff_stories", views_staff.me_section)
         # For owners and authors: stories waiting for approval, drafts; after events (20, 21).
         me_sections.register(22, "stories", views.me_section)
+
+        from companies.models import Company
+        from kag_portal import caching
+
+        from .models import Story, StoryApproval, StoryImage
+
+        # The cached story list and pages, the home page's and the event pages' story cards
+        # (kag_portal/page_cache.py): a story, its images, approvals, its companies' names.
+        caching.invalidate_on_change("stories", Story, StoryImage, StoryApproval, Company)

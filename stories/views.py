@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kag_portal.page_cache import cache_anonymous_page
+
 from . import services
 from .forms import NewStoryForm, StoryForm, StoryImageForm
 from .models import MAX_IMAGES, Story, StoryImage
@@ -49,6 +51,8 @@ def after_edit_url(request: HttpRequest, story: Story) -> str:
 # --- Public -------------------------------------------------------------------------------------
 
 
+# Stories name their companies and the event where they began.
+@cache_anonymous_page(["stories", "events"])
 def story_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(services.published_stories(), PAGE_SIZE).get_page(request.GET.get("page"))
     can_write = (
@@ -59,6 +63,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
     return render(request, "stories/list.html", {"page": page, "can_write": can_write})
 
 
+@cache_anonymous_page(["stories", "events"])
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     story = _visible_story(request, pk)
     context = {

@@ -416,6 +416,7 @@ MATRIX: dict[str, Row] = {
     "home": everyone(200, "/"),
     "healthz": everyone(200, "/healthz"),
     "set_language": everyone(405, "/language/"),  # POST only
+    "switch_language": everyone(302, "/sprache/?language=de&next=/"),
     "me": logged_in_only("/me/"),
     "me_export": logged_in_only("/me/export/"),
     "me_delete": logged_in_only("/me/delete/"),

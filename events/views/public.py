@@ -27,10 +27,14 @@ from events.services.registration import (
     register,
     waitlist_position,
 )
+from kag_portal import page_cache
+from kag_portal.page_cache import cache_anonymous_page
 
 PAST_PER_PAGE = 20
 
 
+# Events show host and attending companies and the stories that began there.
+@cache_anonymous_page(["events", "stories"])
 def event_list(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -39,6 +43,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
     for event in upcoming:
         event.places_left = selectors.places_left(event)
         event.registration_closed = bool(_closed_reason(event))
+        # A cached copy of the list is not kept past a deadline or an end (kag_portal/page_cache).
+        now = timezone.now()
+        page_cache.changes_at(
+            request, *(m for m in (event.registration_deadline, event.ends_at) if m > now)
+        )
     past = Paginator(selectors.past_events(**chosen), PAST_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -66,8 +75,10 @@ def _visible_event(request: HttpRequest, pk: int) -> Event:
     return event
 
 
+@cache_anonymous_page(["events", "stories"])
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _visible_event(request, pk)
+    _event_page_changes_at(request, event)
     form = None
     own = None
     invitation = None
@@ -128,6 +139,19 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if part
             ),
         },
+    )
+
+
+def _event_page_changes_at(request: HttpRequest, event: Event) -> None:
+    """A cached copy of the event's page is not kept past its registration deadline or its end,
+    nor while it has ended but is still "published" (the follow-up task finishes it soon)."""
+    now = timezone.now()
+    if event.ends_at <= now:
+        if event.status == Event.Status.PUBLISHED:
+            page_cache.changes_at(request, now)
+        return
+    page_cache.changes_at(
+        request, *(m for m in (event.registration_deadline, event.ends_at) if m > now)
     )
 
 
