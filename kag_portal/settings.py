@@ -197,7 +197,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Development and tests: one process's memory. Bounded, as cached pages are kept per
+    # language and full path (any query string): past MAX_ENTRIES a third of the entries is
+    # culled, so a crawler cannot grow the process without end.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
 
 # --- Celery (kag_portal/celery.py reads every CELERY_* setting) ---------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"

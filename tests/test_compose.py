@@ -106,7 +106,9 @@ def test_every_service_but_mail_has_a_healthcheck():
 def test_redis_keeps_queued_messages_and_never_evicts_them():
     command = re.search(r"command:\s*(.+)", _services()["redis"]).group(1)
     assert re.search(r"appendonly\W+yes", command)
-    assert re.search(r"maxmemory-policy\W+noeviction", command)
+    # The cache shares it: bounded, and only keys with an expiry (cache entries) are evicted.
+    assert re.search(r"maxmemory\W+\d+[kmg]b", command)
+    assert re.search(r"maxmemory-policy\W+volatile-lru", command)
 
 
 def test_portal_services_wait_for_a_healthy_database_and_redis():
