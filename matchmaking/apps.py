@@ -34,7 +34,6 @@ def _invalidate_partners_pages() -> None:
     seats go row by row): every change of seats, publication or marked round goes through
     matchmaking.services.seating, which raises the plan's version and saves the plan.
     """
-    from django.db import transaction
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from companies.models import Company, Tag, Town
@@ -44,11 +43,7 @@ def _invalidate_partners_pages() -> None:
     from .models import SeatingPlan
     from .views.partners import SCOPE, event_scope, plan_scope
 
-    def bump_now_and_at_commit(scope: str) -> None:
-        caching.bump(scope)
-        # Again once the write is committed: a request that read the old rows after the first
-        # bump (the write was not committed yet) kept them under a generation now gone.
-        transaction.on_commit(lambda: caching.bump(scope))
+    bump_now_and_at_commit = caching.bump_now_and_at_commit
 
     def bump_all(**kwargs) -> None:
         bump_now_and_at_commit(SCOPE)

@@ -48,9 +48,8 @@ def anonymise_registrations(registrations: QuerySet[Registration], *, now: datet
         )
     if pks:
         # An update sends no signal: pages that cache attendees' names (the partners pages,
-        # kag_portal.caching) are made stale here, and again once this is committed.
-        caching.bump("partners")
-        transaction.on_commit(lambda: caching.bump("partners"))
+        # kag_portal.caching) are made stale here.
+        caching.bump_now_and_at_commit("partners")
     return len(pks)
 
 
