@@ -79,6 +79,8 @@ def _scopes(event_id: int, key: str) -> list[str]:
     kind = key.split(":")[2]
     if kind == "plan":  # the plan row and the event's title and times
         return everything[1:]
+    if kind == "shell":  # the page around the rounds: the event, the registration, the viewer
+        return everything[:2]
     if kind in {"registration", "own", "bodies", "rounds"}:  # registrations, companies, tags
         # A rounds entry names the plan version and running round it was made for.
         return everything[:2]
@@ -265,6 +267,10 @@ def _rounds_with_bodies(
     return rounds, tables
 
 
+# Where the rounds go in the page kept around them.
+_BLOCK = "<!-- my-rounds -->"
+
+
 def _etag(*parts: object) -> str:
     text = "\x1f".join(str(part) for part in parts)
     return '"' + hashlib.blake2b(text.encode(), digest_size=10).hexdigest() + '"'
@@ -297,7 +303,9 @@ def my_partners(request: HttpRequest, pk: int) -> HttpResponse:
     secret = request.META.get("CSRF_COOKIE", "")
     path = hashlib.blake2b(request.get_full_path().encode(), digest_size=10).hexdigest()
     page_key = _key("page", pk, request.user.pk, language, secret, path)
-    keys = [_plan_key(pk), _registration_key(request, pk), page_key]
+    # The page around the rounds: it outlives a change of the plan.
+    shell_key = _key("shell", pk, request.user.pk, language, secret, path)
+    keys = [_plan_key(pk), _registration_key(request, pk), page_key, shell_key]
     if request.GET.get("registration", "").isdigit():
         keys.append(_rounds_key(request.GET["registration"]))
     cached = _Cached(pk, keys)
@@ -323,16 +331,29 @@ def my_partners(request: HttpRequest, pk: int) -> HttpResponse:
     # A page with a message to show is always rendered (showing it uses it up).
     reusable = bool(secret) and not len(messages.get_messages(request))
     entry = cached.get(page_key) if reusable else None
+    shell = cached.get(shell_key) if reusable else None
+    response = None
     if entry is not None and entry[0] == (version, shown):
         digest, html = entry[1], entry[2]
         get_token(request)  # renews the CSRF cookie, as rendering the page does
-        response = None
     else:
-        digest, html = _rounds(plan, seats, registration, cached)
-        context.update(state=digest, rounds_html=mark_safe(html))  # noqa: S308 (rendered here)
-        response = render(request, "matchmaking/my_partners.html", context)
+        digest, rounds_html = _rounds(plan, seats, registration, cached)
+        context.update(state=digest, rounds_html=mark_safe(rounds_html))  # noqa: S308
+        block = render_to_string("matchmaking/includes/my_rounds.html", context)
+        if shell is not None and shell[0] == shown:
+            before, after = shell[1], shell[2]
+            get_token(request)
+        else:
+            context["rounds_block"] = mark_safe(_BLOCK)  # noqa: S308 (a constant)
+            response = render(request, "matchmaking/my_partners.html", context)
+            before, after = response.content.decode().split(_BLOCK)
+            if reusable:
+                cached.set(shell_key, (shown, before, after))
+        html = before + block + after
+        if response is not None:
+            response.content = html
         if reusable:
-            cached.set(page_key, ((version, shown), digest, response.content.decode()))
+            cached.set(page_key, ((version, shown), digest, html))
     etag = _etag(digest, *shown, language, request.user.pk, secret, path)
     if reusable:
         not_modified = get_conditional_response(request, etag=etag)
