@@ -34,6 +34,7 @@ class CompaniesConfig(AppConfig):
         personal_data.register("requests", board.export_personal_data, board.delete_personal_data)
 
         self._register_profiles_and_members()
+        _invalidate_directory()
 
     def _register_profiles_and_members(self) -> None:
         from kag_portal import me_sections, personal_data
@@ -48,3 +49,18 @@ class CompaniesConfig(AppConfig):
         )
         # Open invitations to join a company, above the person's companies.
         me_sections.register(9, "companies_invitations", invitations_section)
+
+
+def _invalidate_directory() -> None:
+    """The cached parts of the directory and the partner lists ("directory" scope: cards,
+    filter choices, each company's partners; companies/services/matching.py and views/directory.py)
+    show companies (name, texts, status and consent, logo, town, industry, size, trainee places),
+    their offers, needs and certifications, towns, industries and tag names: any save or delete
+    of those rows, or a change of a company's tag lists, makes them stale. A company deleted by
+    its owner is anonymised by an update() that sends no signal: services.profiles.delete_company
+    bumps the scope itself."""
+    from kag_portal import caching
+
+    from .models import Certification, Company, Industry, Tag, Town
+
+    caching.invalidate_on_change("directory", Company, Tag, Town, Industry, Certification)

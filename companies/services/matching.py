@@ -1,23 +1,32 @@
 """Who can help ("Wer kann helfen?") a company: companies.matching over the database.
 
-The database picks a shortlist (public companies sharing at least one tag with the company, most
-shared tags first, in one query with LIMIT); the pure function ranks it and names the reasons. The
-tag weight (3) outweighs the industry bonus (1), so the shortlist, ordered by shared tags, holds
-the best partners; it is bounded, so a tag that thousands of firms share costs no more.
+One aggregate query reads which public companies offer one of the company's needs or need one of
+its offers (the rows of the two tag tables for those tags, an index lookup each), for both
+directions at once. From those rows the shortlist is taken in Python, ordered as before by shared
+tags (most first, ties by id); the pure function ranks it and names the reasons. The tag weight (3)
+outweighs the industry bonus (1), so the shortlist holds the best partners. A second query loads
+the few partners shown (name, slug, town). The reasons are the company's own tags (a shared tag is
+the same row on both sides), so no tag is loaded again.
+
+The pages keep each company's result in the cache under the "directory" generation (companies/
+apps.py bumps it on any write to companies, their tags, towns or industries): `cached_partners`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.core.cache import cache
+from django.db.models import IntegerField, Value
+
+from kag_portal import caching
 
 from ..matching import Fit, Profile, best_partners
 from ..models import Company, Tag
-from .directory import public_companies, with_card_data
+
+DIRECTORY_SCOPE = "directory"
+PARTNERS_CACHE_SECONDS = 24 * 3600
 
 
 class Direction(Enum):
@@ -48,91 +57,151 @@ def profile_of(company: Company) -> Profile:
     )
 
 
-def profiles_of(companies: Iterable[Company]) -> list[Profile]:
-    return [profile_of(company) for company in companies]
+@dataclass
+class _Candidate:
+    pk: int
+    industry_id: int | None
+    they_offer: set[int]  # ids of the company's needs this candidate offers
+    they_seek: set[int]  # ids of the company's offers this candidate needs
 
 
-def _shared_count(through, tag_ids: list[int]):
-    """How many of tag_ids the outer company has in one of its tag relations (a subquery)."""
-    if not tag_ids:
-        return Value(0, output_field=IntegerField())
-    rows = (
-        through.objects.filter(company_id=OuterRef("pk"), tag_id__in=tag_ids)
-        .order_by()
-        .values("company_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
-def _shortlist(
-    company: Company, direction: Direction, size: int, candidates: QuerySet[Company] | None
-) -> list[Company]:
-    need_ids = [tag.pk for tag in company.needs.all()]
-    offer_ids = [tag.pk for tag in company.offers.all()]
-    if not need_ids and not offer_ids:
-        return []
-    base = public_companies() if candidates is None else candidates
-    # Only companies sharing a tag get the counting subqueries (an index lookup each).
-    sharing = Q(
-        pk__in=Company.offers.through.objects.filter(tag_id__in=need_ids).values("company_id")
-    ) | Q(pk__in=Company.needs.through.objects.filter(tag_id__in=offer_ids).values("company_id"))
-    companies = (
-        base.filter(sharing)
-        .exclude(pk=company.pk)
-        .annotate(
-            they_help=_shared_count(Company.offers.through, need_ids),
-            we_help=_shared_count(Company.needs.through, offer_ids),
+def _candidates(company: Company, need_ids: list[int], offer_ids: list[int]) -> list[_Candidate]:
+    """Every public company (but this one) sharing a tag, with the shared tags: one query (the
+    public filter as in directory.public_companies, on the join the rows need anyway)."""
+    rows = None
+    for through, tag_ids, kind in (
+        (Company.offers.through, need_ids, 0),
+        (Company.needs.through, offer_ids, 1),
+    ):
+        if not tag_ids:
+            continue
+        part = (
+            through.objects.filter(
+                tag_id__in=tag_ids,
+                company__status=Company.Status.PUBLISHED,
+                company__public_consent_at__isnull=False,
+            )
+            .exclude(company_id=company.pk)
+            .order_by()
+            .annotate(kind=Value(kind, output_field=IntegerField()))
+            .values_list("company_id", "company__industry_id", "tag_id", "kind")
         )
-    )
+        rows = part if rows is None else rows.union(part, all=True)
+    found: dict[int, _Candidate] = {}
+    for company_id, industry_id, tag_id, kind in rows if rows is not None else ():
+        candidate = found.get(company_id)
+        if candidate is None:
+            candidate = found[company_id] = _Candidate(company_id, industry_id, set(), set())
+        (candidate.they_offer if kind == 0 else candidate.they_seek).add(tag_id)
+    return list(found.values())
+
+
+def _sort_key(direction: Direction):
     if direction is Direction.THEY_HELP:
-        companies = companies.filter(they_help__gt=0).order_by("-they_help", "-we_help", "pk")
-    elif direction is Direction.WE_HELP:
-        companies = companies.filter(we_help__gt=0).order_by("-we_help", "-they_help", "pk")
-    else:
-        companies = (
-            companies.annotate(shared=F("they_help") + F("we_help"))
-            .filter(shared__gt=0)
-            .order_by("-shared", "pk")
-        )
-    return list(with_card_data(companies)[:size])
+        return lambda c: (-len(c.they_offer), -len(c.they_seek), c.pk)
+    if direction is Direction.WE_HELP:
+        return lambda c: (-len(c.they_seek), -len(c.they_offer), c.pk)
+    return lambda c: (-(len(c.they_offer) + len(c.they_seek)), c.pk)
 
 
-def best_partners_for(
+def _ranked(
     company: Company,
-    limit: int = 5,
-    *,
-    direction: Direction = Direction.BOTH,
-    candidates: QuerySet[Company] | None = None,
-) -> list[Partner]:
-    """The public companies that fit `company` best, best first, with the reasons.
-
-    `company` should come with its offers and needs prefetched (else two more queries). Costs one
-    query for the shortlist and two for its tags, whatever the number of companies.
-    """
-    shortlist = _shortlist(company, direction, max(limit * 4, 20), candidates)
-    if not shortlist:
-        return []
-    by_pk = {other.pk: other for other in shortlist}
-    ranked = best_partners(profile_of(company), profiles_of(shortlist), limit=len(shortlist))
-    partners = []
-    for other_profile, result in ranked:
+    candidates: list[_Candidate],
+    direction: Direction,
+    limit: int,
+    tags: dict[int, Tag],
+) -> list[tuple[_Candidate, Fit]]:
+    if direction is Direction.THEY_HELP:
+        candidates = [c for c in candidates if c.they_offer]
+    elif direction is Direction.WE_HELP:
+        candidates = [c for c in candidates if c.they_seek]
+    shortlist = sorted(candidates, key=_sort_key(direction))[: max(limit * 4, 20)]
+    by_pk = {candidate.pk: candidate for candidate in shortlist}
+    # The candidates' profiles hold only the shared tags: all the fit looks at is the overlap.
+    profiles = [
+        Profile(
+            id=candidate.pk,
+            company=candidate.pk,
+            industry=str(candidate.industry_id) if candidate.industry_id else None,
+            offers=frozenset(tags[tag_id].key for tag_id in candidate.they_offer),
+            needs=frozenset(tags[tag_id].key for tag_id in candidate.they_seek),
+        )
+        for candidate in shortlist
+    ]
+    ranked = []
+    for other, result in best_partners(profile_of(company), profiles, limit=len(profiles)):
         if direction is Direction.THEY_HELP and not result.they_can_help_with:
             continue
         if direction is Direction.WE_HELP and not result.we_can_help_with:
             continue
-        other = by_pk[other_profile.id]
-        offers = {tag.key: tag for tag in other.offers.all()}
-        needs = {tag.key: tag for tag in other.needs.all()}
-        partners.append(
-            Partner(
-                company=other,
-                fit=result,
-                they_offer=tuple(offers[key] for key in result.they_can_help_with),
-                they_seek=tuple(needs[key] for key in result.we_can_help_with),
-            )
-        )
-        if len(partners) == limit:
+        ranked.append((by_pk[other.id], result))
+        if len(ranked) == limit:
             break
-    return partners
+    return ranked
+
+
+def partners_in_directions(
+    company: Company, limit: int, directions: tuple[Direction, ...]
+) -> dict[Direction, list[Partner]]:
+    """The best `limit` partners of `company` in each direction, best first, with the reasons.
+
+    `company` should come with its offers and needs prefetched (else two more queries). Costs
+    two queries (the shared tags, the partners shown) for any number of directions and companies.
+    """
+    needs = list(company.needs.all())
+    offers = list(company.offers.all())
+    if not needs and not offers:
+        return {direction: [] for direction in directions}
+    tags = {tag.pk: tag for tag in needs + offers}
+    by_key = {tag.key: tag for tag in needs + offers}
+    candidates = _candidates(company, [tag.pk for tag in needs], [tag.pk for tag in offers])
+    ranked = {
+        direction: _ranked(company, candidates, direction, limit, tags) for direction in directions
+    }
+    shown = {candidate.pk for pairs in ranked.values() for candidate, _fit in pairs}
+    companies = (
+        Company.objects.filter(pk__in=shown)
+        .select_related("town")
+        .only("name", "slug", "town__name", "industry_id", "status", "public_consent_at")
+        .in_bulk()
+        if shown
+        else {}
+    )
+    return {
+        direction: [
+            Partner(
+                company=companies[candidate.pk],
+                fit=result,
+                they_offer=tuple(by_key[key] for key in result.they_can_help_with),
+                they_seek=tuple(by_key[key] for key in result.we_can_help_with),
+            )
+            for candidate, result in pairs
+        ]
+        for direction, pairs in ranked.items()
+    }
+
+
+def best_partners_for(
+    company: Company, limit: int = 5, *, direction: Direction = Direction.BOTH
+) -> list[Partner]:
+    """The public companies that fit `company` best, best first, with the reasons."""
+    return partners_in_directions(company, limit, (direction,))[direction]
+
+
+def cached_partners(
+    company: Company, limit: int, directions: tuple[Direction, ...]
+) -> dict[Direction, list[Partner]]:
+    """partners_in_directions(), kept until the directory changes. The result depends on the
+    company and the public companies only, never on who asks, so members share it."""
+    key = caching.cache_key(
+        [DIRECTORY_SCOPE],
+        "partners",
+        company.pk,
+        limit,
+        ",".join(direction.value for direction in directions),
+    )
+    found = cache.get(key)
+    if found is None:
+        found = partners_in_directions(company, limit, directions)
+        cache.set(key, found, PARTNERS_CACHE_SECONDS)
+    return found

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kag_portal import caching
 from kag_portal.mail import absolute_url, queue_mail
 
 from ..models import (
@@ -256,4 +257,7 @@ def delete_company(*, company: Company, user) -> None:
         search_document="",
         updated_at=timezone.now(),
     )
+    # The update() above sends no signal: the directory's cached cards and partner lists must
+    # not name the company any more (companies/apps.py connects the other writes).
+    caching.bump_now_and_at_commit("directory")
     logger.info("company %s deleted (anonymised) by user %s", company.pk, user.pk)

@@ -20,7 +20,7 @@ from ..services.directory import (
     suggest_tags,
     tag_by_key,
 )
-from ..services.matching import Direction, best_partners_for
+from ..services.matching import Direction, cached_partners
 from ..tags import normalize_tag
 
 PARTNERS_ON_PAGE = 6
@@ -118,12 +118,13 @@ def _active_filters(request, form, filters, offer_tag, need_tag) -> list[dict]:
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     company, is_member = company_for_viewer(request.user, slug)
+    partners = cached_partners(company, PARTNERS_ON_PAGE, (Direction.THEY_HELP, Direction.WE_HELP))
     context = {
         "company": company,
         "is_member": is_member,
         "show_contact": request.user.is_authenticated,
-        "helpers": best_partners_for(company, PARTNERS_ON_PAGE, direction=Direction.THEY_HELP),
-        "helped": best_partners_for(company, PARTNERS_ON_PAGE, direction=Direction.WE_HELP),
+        "helpers": partners[Direction.THEY_HELP],
+        "helped": partners[Direction.WE_HELP],
     }
     return render(request, "companies/detail.html", context)
 
@@ -158,7 +159,7 @@ def me_section(request: HttpRequest) -> tuple[str, dict] | None:
         partners = []
         open_requests = []
         if company.is_public:
-            partners = best_partners_for(company, PARTNERS_ON_ME)
+            partners = cached_partners(company, PARTNERS_ON_ME, (Direction.BOTH,))[Direction.BOTH]
             open_requests = matching_open_requests(company, REQUESTS_ON_ME)
         entries.append(
             {
