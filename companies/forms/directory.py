@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kag_portal import caching
+
 from ..models import Certification, Company, Industry, Town
-from ..services.directory import DirectoryFilters
+from ..services.directory import DIRECTORY_SCOPE, DirectoryFilters
 from ..services.search import MAX_QUERY_LENGTH
 from ..tags import normalize_tag
 
-# Towns, industries and certifications change seldom; every directory view needs them all.
-CHOICES_CACHE_KEY = "companies:directory-choices"
-CHOICES_CACHE_SECONDS = 300
+# Towns, industries and certifications change seldom; every directory view needs them all. Kept
+# until the directory changes (a town renamed, a company published in a new industry).
+CHOICES_CACHE_KEY = "page:directory:filter-choices"
+CHOICES_CACHE_SECONDS = 24 * 3600
 
 
 def _choice_rows() -> dict[str, list[tuple]]:
-    """Plain rows (no translated text) for the filter choices, cached for a few minutes."""
+    """Plain rows (no translated text) for the filter choices, cached under the directory's
+    generation."""
 
     def load() -> dict[str, list[tuple]]:
         return {
@@ -41,7 +44,12 @@ def _choice_rows() -> dict[str, list[tuple]]:
             "certifications": list(Certification.objects.values_list("code", "name")),
         }
 
-    return cache.get_or_set(CHOICES_CACHE_KEY, load, CHOICES_CACHE_SECONDS)
+    stamps, found = caching.get_many_current({CHOICES_CACHE_KEY: [DIRECTORY_SCOPE]})
+    if CHOICES_CACHE_KEY in found:
+        return found[CHOICES_CACHE_KEY]
+    rows = load()
+    caching.set_current(CHOICES_CACHE_KEY, stamps[CHOICES_CACHE_KEY], rows, CHOICES_CACHE_SECONDS)
+    return rows
 
 
 def _industry_choices(rows: list[tuple], language: str) -> list:

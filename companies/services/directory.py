@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -14,6 +23,8 @@ from .search import search_companies
 
 PAGE_SIZE = 20
 MAX_SUGGESTIONS = 10
+# The generation scope of everything the directory shows (bumped in companies/apps.py).
+DIRECTORY_SCOPE = "directory"
 
 
 def public_companies() -> QuerySet[Company]:
@@ -21,15 +32,29 @@ def public_companies() -> QuerySet[Company]:
     return Company.objects.filter(status=Company.Status.PUBLISHED, public_consent_at__isnull=False)
 
 
+def _card_tags() -> list[Prefetch]:
+    tags = Tag.objects.only("name", "key").order_by("name")
+    return [Prefetch("offers", queryset=tags), Prefetch("needs", queryset=tags)]
+
+
 def with_card_data(companies: QuerySet[Company]) -> QuerySet[Company]:
     """What a company card shows, in a fixed number of queries for any number of cards."""
-    tags = Tag.objects.only("name", "key").order_by("name")
+    return without_card_tags(companies).prefetch_related(*_card_tags())
+
+
+def without_card_tags(companies: QuerySet[Company]) -> QuerySet[Company]:
+    """A card's company row (one query); its tags come from prefetch_card_tags() when the card
+    is not in the cache."""
     return (
         companies.select_related("town", "industry")
-        .prefetch_related(Prefetch("offers", queryset=tags), Prefetch("needs", queryset=tags))
         # Long texts a card never shows (the budget tests would catch a card that did).
         .defer("description", "search_document", "rejection_reason")
     )
+
+
+def prefetch_card_tags(companies: list[Company]) -> None:
+    """Offers and needs of these companies: two queries for any number of them."""
+    prefetch_related_objects(companies, *_card_tags())
 
 
 @dataclass(frozen=True)
@@ -47,6 +72,8 @@ class DirectoryFilters:
 
 
 def search_directory(filters: DirectoryFilters) -> QuerySet[Company]:
+    """The matching public companies, best first, as rows for a card without its tags (the
+    directory takes each card from the cache and loads the tags only of those it misses)."""
     companies = public_companies()
     if filters.town:
         companies = companies.filter(town__slug=filters.town)
@@ -68,7 +95,7 @@ def search_directory(filters: DirectoryFilters) -> QuerySet[Company]:
     # Each filter on a to-many relation matches one row at most (tag keys and certification codes
     # are unique), so no DISTINCT is needed.
     companies = companies.order_by("name", "pk")
-    return with_card_data(search_companies(companies, filters.q))
+    return without_card_tags(search_companies(companies, filters.q))
 
 
 def company_for_viewer(user, slug: str) -> tuple[Company, bool]:

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+
+from kag_portal import caching
 
 from ..forms.directory import DirectoryFilterForm
 from ..models import Company
 from ..services.board import matching_open_requests
 from ..services.directory import (
+    DIRECTORY_SCOPE,
     PAGE_SIZE,
     companies_of,
     company_for_viewer,
+    prefetch_card_tags,
     search_directory,
     suggest_tags,
     tag_by_key,
@@ -27,6 +38,10 @@ PARTNERS_ON_PAGE = 6
 PARTNERS_ON_ME = 5
 REQUESTS_ON_ME = 3
 SUGGEST_CACHE_SECONDS = 300
+# Cards and filter fields are kept until the directory's generation changes; the timeout only
+# lets entries nobody asks for any more go.
+FRAGMENT_CACHE_SECONDS = 24 * 3600
+FILTER_FIELDS = ("town", "industry", "offer", "need", "certification", "size", "trainees")
 
 
 def _without_empty_fields(request: HttpRequest) -> str | None:
@@ -62,16 +77,60 @@ def directory(request: HttpRequest) -> HttpResponse:
         if need_tag:
             form.data["need"] = need_tag.name
     active = _active_filters(request, form, filters, offer_tag, need_tag)
+    companies = list(page.object_list)
+    filter_fields, cards = _fragments(form, companies)
     context = {
         "form": form,
+        "filter_fields": filter_fields,
+        "cards": cards,
         "page": page,
-        "companies": page.object_list,
+        "companies": companies,
         "filters": filters,
         "active_filters": active,
         "filtered": bool(active),
         "searched": bool(filters.q) or bool(active),
     }
     return render(request, "companies/directory.html", context)
+
+
+def _fragments(form: DirectoryFilterForm, companies: list) -> tuple[SafeString, list[SafeString]]:
+    """The filter fields and the page's company cards, from the cache where it has them: one
+    round trip for all of them and the directory's generation. Both are rendered without the
+    request (no CSRF token, nothing of the visitor), so anonymous and logged-in visitors share
+    them; the COUNT and the page's rows are read on every request and decide which cards show.
+    """
+    language = get_language() or "de"
+    values = [form.is_bound] + [
+        form.data.getlist(name) if hasattr(form.data, "getlist") else form.data.get(name)
+        for name in FILTER_FIELDS
+    ]
+    digest = hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()[:32]
+    fields_key = f"page:directory:filter-fields:{language}:{digest}"
+    card_keys = {
+        company.pk: f"page:directory:card:{language}:{company.pk}" for company in companies
+    }
+    keys = {fields_key: [DIRECTORY_SCOPE], **{key: [DIRECTORY_SCOPE] for key in card_keys.values()}}
+    stamps, found = caching.get_many_current(keys)
+    if fields_key not in found:
+        html = get_template("companies/includes/directory_filter_fields.html").render(
+            {"form": form}
+        )
+        found[fields_key] = html
+        caching.set_current(fields_key, stamps[fields_key], html, FRAGMENT_CACHE_SECONDS)
+    missing = [company for company in companies if card_keys[company.pk] not in found]
+    if missing:
+        prefetch_card_tags(missing)
+        template = get_template("companies/includes/company_card.html")
+        directory_url = reverse("companies:directory")
+        for company in missing:
+            key = card_keys[company.pk]
+            html = template.render(
+                {"company": company, "directory_url": directory_url, "LANGUAGE_CODE": language}
+            )
+            found[key] = html
+            caching.set_current(key, stamps[key], html, FRAGMENT_CACHE_SECONDS)
+    cards = [mark_safe(found[card_keys[company.pk]]) for company in companies]  # noqa: S308
+    return mark_safe(found[fields_key]), cards  # noqa: S308
 
 
 def _choice_label(form: DirectoryFilterForm, name: str, value: str) -> str:
