@@ -11,15 +11,18 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.template import Context, TemplateDoesNotExist, engines
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -253,6 +256,217 @@ def deliver_outbox_mail(*, outbox_id: int) -> DeliveryResult:
         status=OutboxMail.Status.SENT, sent_at=timezone.now(), last_error="", updated_at=now
     )
     return DeliveryResult("sent")
+
+
+# --- batches: many mails recorded and sent together (invitation rounds) -------------------------
+
+
+@dataclass(frozen=True)
+class PreparedMail:
+    """One rendered mail of a batch, as record_mails takes it."""
+
+    to_email: str
+    subject: str
+    body_text: str
+    body_html: str
+    idempotency_key: str
+    template: str = ""
+    recipient: Any = None
+    language: str = ""
+    topic: str = ""
+    headers: dict | None = None
+
+
+class BatchTemplates:
+    """A template triplet loaded once for a batch; render() gives one recipient's mail."""
+
+    def __init__(self, template: str):
+        engine = engines["django"].engine
+        self.subject = engine.get_template(f"emails/{template}.subject.txt")
+        self.text = engine.get_template(f"emails/{template}.txt")
+        try:
+            self.html = engines["django"].get_template(f"emails/{template}.html")
+        except TemplateDoesNotExist:
+            self.html = None
+
+    def render(self, context: dict, language: str) -> tuple[str, str, str]:
+        with translation.override(language):
+            subject = self.subject.render(Context(context, autoescape=False))
+            body_text = self.text.render(Context(context, autoescape=False))
+            body_html = self.html.render(context) if self.html is not None else ""
+        return " ".join(subject.split()), body_text, body_html
+
+
+def unsubscribe_headers(link: str) -> dict:
+    return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def opted_out(addresses: Iterable[str], *, topic: str) -> set[str]:
+    """The addresses (lower case) among these that unsubscribed from the topic: one query."""
+    wanted = {address.lower() for address in addresses}
+    if not wanted or not topic:
+        return set()
+    return set(
+        MailOptOut.objects.annotate(address=Lower("email"))
+        .filter(topic=topic, address__in=wanted)
+        .values_list("address", flat=True)
+    )
+
+
+@transaction.atomic
+def record_mails(mails: list[PreparedMail]) -> list[int]:
+    """Record a batch of rendered mails (one INSERT); returns the ids of those now queued.
+
+    Keys recorded before are left as they are (a batch done twice records nothing more) and are
+    not returned; addresses that unsubscribed from a mail's topic are recorded as skipped. The
+    caller sends the returned ids (deliver_outbox_mails), nothing is queued per mail.
+    """
+    if not mails:
+        return []
+    now = timezone.now()
+    keys = [m.idempotency_key for m in mails]
+    existing = set(
+        OutboxMail.objects.filter(idempotency_key__in=keys).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    skipped: set[tuple[str, str]] = set()
+    for topic in {m.topic for m in mails if m.topic}:
+        addresses = [m.to_email for m in mails if m.topic == topic]
+        skipped.update((address, topic) for address in opted_out(addresses, topic=topic))
+    rows = [
+        OutboxMail(
+            idempotency_key=m.idempotency_key,
+            to_email=m.to_email,
+            recipient=m.recipient,
+            template=m.template,
+            language=m.language or settings.LANGUAGE_CODE,
+            topic=m.topic,
+            subject=m.subject[:300],
+            body_text=m.body_text,
+            body_html=m.body_html,
+            headers=m.headers or {},
+            status=(
+                OutboxMail.Status.SKIPPED
+                if (m.to_email.lower(), m.topic) in skipped
+                else OutboxMail.Status.QUEUED
+            ),
+            due_at=now,
+        )
+        for m in mails
+        if m.idempotency_key not in existing
+    ]
+    # A batch recorded at the same moment by another task: the unique key keeps the first.
+    OutboxMail.objects.bulk_create(rows, ignore_conflicts=True)
+    new_keys = [row.idempotency_key for row in rows if row.status == OutboxMail.Status.QUEUED]
+    return list(
+        OutboxMail.objects.filter(
+            idempotency_key__in=new_keys, status=OutboxMail.Status.QUEUED, attempts=0
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+class _ClaimLost(Exception):
+    pass
+
+
+def _claim_batch(outbox_ids: list[int], now: datetime) -> list[int]:
+    """Mark the due, queued mails among these as being sent by us; the ids we got.
+
+    PostgreSQL: the rows are locked (rows another worker holds are skipped) and claimed in one
+    UPDATE. Where that lock does not exist (SQLite) and another worker took a row meanwhile, the
+    rows are claimed one by one with the same conditional update as a single mail.
+    """
+    due = OutboxMail.objects.filter(
+        pk__in=outbox_ids, status=OutboxMail.Status.QUEUED, due_at__lte=now
+    )
+    claim = {
+        "status": OutboxMail.Status.SENDING,
+        "claimed_at": now,
+        "attempts": F("attempts") + 1,
+        "updated_at": now,
+    }
+    try:
+        with transaction.atomic():
+            pks = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True))
+            if OutboxMail.objects.filter(pk__in=pks, status=OutboxMail.Status.QUEUED).update(
+                **claim
+            ) != len(pks):
+                raise _ClaimLost
+            return sorted(pks)
+    except _ClaimLost:
+        return [pk for pk in sorted(outbox_ids) if due.filter(pk=pk).update(**claim)]
+
+
+def _message(mail: OutboxMail, connection) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mail.to_email],
+        headers=mail.headers,
+        connection=connection,
+    )
+    if mail.body_html:
+        message.attach_alternative(mail.body_html, "text/html")
+    return message
+
+
+def deliver_outbox_mails(*, outbox_ids: list[int]) -> Counter:
+    """Send a batch of recorded mails over one SMTP connection; outcomes counted.
+
+    Claimed together, each mail is marked sent right after the server took it, so a worker
+    that dies mid-batch resends at most the one mail in flight (as for a single mail); the
+    rest of its claimed rows go back to the queue after OUTBOX_STALE_CLAIM_SECONDS. A refused
+    address fails or waits for a retry alone; a dropped connection is opened again.
+    """
+    outcomes: Counter = Counter()
+    if not outbox_ids:
+        return outcomes
+    now = timezone.now()
+    claimed = _claim_batch(list(outbox_ids), now)
+    outcomes["not-claimed"] = len(set(outbox_ids)) - len(claimed)
+    if not claimed:
+        return outcomes
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+    try:
+        for mail in OutboxMail.objects.filter(pk__in=claimed).order_by("pk"):
+            try:
+                if getattr(connection, "connection", True) is None:
+                    connection.open()
+                connection.send_messages([_message(mail, connection)])
+            except (smtplib.SMTPException, OSError) as error:
+                outcomes[_record_failure(mail, error).outcome] += 1
+                if not isinstance(
+                    error, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException
+                ):
+                    # The connection may be gone; the next mail opens a new one.
+                    connection.close()
+                continue
+            OutboxMail.objects.filter(pk=mail.pk).update(
+                status=OutboxMail.Status.SENT,
+                sent_at=timezone.now(),
+                last_error="",
+                updated_at=timezone.now(),
+            )
+            outcomes["sent"] += 1
+    finally:
+        connection.close()
+    return outcomes
+
+
+def enqueue_mail_batch(pks: list[int]) -> bool:
+    """Hand a batch to the broker (logged, never raised, when it is down: the sweep sends)."""
+    from .tasks import send_outbox_mail_batch
+
+    try:
+        send_outbox_mail_batch.delay(pks)
+    except Exception:  # kombu's connection errors vary
+        logger.warning("Could not queue %s outbox mails; the sweep will send them later", len(pks))
+        return False
+    return True
 
 
 def _record_failure(mail: OutboxMail, error: Exception) -> DeliveryResult:

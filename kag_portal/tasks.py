@@ -25,3 +25,9 @@ def requeue_unsent_mail() -> int:
     # The same sweep removes the bodies of sent mails that held a key (kag_portal.mail).
     mail.remove_mail_bodies()
     return mail.requeue_unsent_mail()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_outbox_mail_batch(outbox_ids: list[int]) -> dict:
+    # Mails waiting for a retry stay due in their rows; the sweep queues them again.
+    return dict(mail.deliver_outbox_mails(outbox_ids=outbox_ids))

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.models import Event, InvitationRound
+from kag_portal.mail import deliver_outbox_mails
 from kag_portal.models import OutboxMail
 
 from .invitations import can_invite, chunks, invite, mail_invitations
@@ -132,15 +133,24 @@ def advance_round(round_id: int) -> None:
 
 
 def mail_batch(round_id: int, invitation_ids: list[int]) -> int:
-    """Record one batch's mails; the batch that completes the round marks it recorded."""
+    """Record one batch's mails and send them over one connection, while the other worker
+    process renders the next batch; the batch that completes the round marks it recorded."""
     count = mail_invitations(invitation_ids)
     round_ = InvitationRound.objects.filter(pk=round_id).first()
-    if round_ is None or round_.is_finished:
-        return count
-    if unrecorded(round_.invitation_ids):
-        _touch(round_id)
-    else:
-        _finish(round_id, InvitationRound.Status.RECORDED)
+    if round_ is not None and not round_.is_finished:
+        if unrecorded(round_.invitation_ids):
+            _touch(round_id)
+        else:
+            _finish(round_id, InvitationRound.Status.RECORDED)
+    # This batch's queued mails, also those a task that died before sending left behind.
+    queued = list(
+        OutboxMail.objects.filter(
+            idempotency_key__in=[outbox_key(pk) for pk in invitation_ids],
+            status=OutboxMail.Status.QUEUED,
+            due_at__lte=timezone.now(),
+        ).values_list("pk", flat=True)
+    )
+    deliver_outbox_mails(outbox_ids=queued)
     return count
 
 
