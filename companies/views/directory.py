@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import astuple
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -19,11 +20,12 @@ from django.views.decorators.http import require_GET
 from kag_portal import caching
 
 from ..forms.directory import DirectoryFilterForm
-from ..models import Company
+from ..models import Company, Tag
 from ..services.board import matching_open_requests
 from ..services.directory import (
     DIRECTORY_SCOPE,
     PAGE_SIZE,
+    DirectoryFilters,
     companies_of,
     company_for_viewer,
     prefetch_card_tags,
@@ -66,9 +68,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         return redirect(clean_url)
     form = DirectoryFilterForm(request.GET or None)
     filters = form.filters()
-    page = Paginator(search_directory(filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    offer_tag = tag_by_key(filters.offer)
-    need_tag = tag_by_key(filters.need)
+    page, offer_tag, need_tag = _results(filters, request.GET.get("page"))
     if form.is_bound and (offer_tag or need_tag):
         # Links carry the tag's key ("spannzang"); the field shows the word people wrote.
         form.data = form.data.copy()
@@ -91,6 +91,29 @@ def directory(request: HttpRequest) -> HttpResponse:
         "searched": bool(filters.q) or bool(active),
     }
     return render(request, "companies/directory.html", context)
+
+
+def _results(filters: DirectoryFilters, number: str | None) -> tuple[Page, Tag | None, Tag | None]:
+    """The page of results and the filter tags: the COUNT and the page's rows as the database
+    gives them, kept under the directory's generation, so a write that changes any company, tag
+    or town makes the next request count and read again."""
+    key = (
+        "page:directory:results:"
+        + hashlib.sha256(json.dumps([astuple(filters), number]).encode()).hexdigest()[:32]
+    )
+    stamps, found = caching.get_many_current({key: [DIRECTORY_SCOPE]})
+    paginator = Paginator(search_directory(filters), PAGE_SIZE)
+    if key in found:
+        count, page_number, rows, offer_tag, need_tag = found[key]
+        paginator.count = count  # a cached_property: the COUNT is not run again
+        return paginator._get_page(rows, page_number, paginator), offer_tag, need_tag
+    page = paginator.get_page(number)
+    page.object_list = list(page.object_list)
+    offer_tag = tag_by_key(filters.offer)
+    need_tag = tag_by_key(filters.need)
+    entry = (paginator.count, page.number, page.object_list, offer_tag, need_tag)
+    caching.set_current(key, stamps[key], entry, FRAGMENT_CACHE_SECONDS)
+    return page, offer_tag, need_tag
 
 
 def _fragments(form: DirectoryFilterForm, companies: list) -> tuple[SafeString, list[SafeString]]:
