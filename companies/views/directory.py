@@ -120,7 +120,7 @@ def _fragments(form: DirectoryFilterForm, companies: list) -> tuple[SafeString, 
     """The filter fields and the page's company cards, from the cache where it has them: one
     round trip for all of them and the directory's generation. Both are rendered without the
     request (no CSRF token, nothing of the visitor), so anonymous and logged-in visitors share
-    them; the COUNT and the page's rows are read on every request and decide which cards show.
+    them; _results() decides which cards show.
     """
     language = get_language() or "de"
     values = [form.is_bound] + [
