@@ -10,6 +10,11 @@ Entries carry the generations of the scopes the page shows (kag_portal/caching.p
 that changes what a page shows makes it stale at once; they also expire after PAGE_SECONDS at the
 latest, or at the next moment the page changes by itself (a registration deadline passing), which
 the view names with changes_at().
+
+Two places serve the copies. AnonymousPageCacheMiddleware, early in MIDDLEWARE, answers a visitor
+with neither a session nor a messages cookie (nearly every anonymous visitor) before sessions,
+CSRF, authentication and the view run, and keeps the page the whole chain below it produced. The
+view decorator serves a visitor whose session turns out to hold no user and no messages.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
@@ -31,7 +37,7 @@ from . import caching
 # Bounds anything a generation does not cover (a deploy with new templates or translations).
 PAGE_SECONDS = 300
 # Headers that the view set and that the copy must carry again.
-KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control", "Content-Language")
+KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control", "Content-Language", "X-Frame-Options")
 
 
 def changes_at(request: HttpRequest, *moments: datetime | None) -> None:
@@ -42,11 +48,15 @@ def changes_at(request: HttpRequest, *moments: datetime | None) -> None:
         request._page_changes_at = min(known)
 
 
-def visitor_is_anonymous_without_messages(request: HttpRequest) -> bool:
-    """True when nothing on the page could be personal. Without a session or messages cookie
-    that is known without loading a session (the common visitor)."""
+def _without_cookies(request: HttpRequest) -> bool:
+    """Neither a session nor waiting messages: anonymous, known without loading a session."""
     cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies:
+    return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
+
+
+def visitor_is_anonymous_without_messages(request: HttpRequest) -> bool:
+    """True when nothing on the page could be personal (after sessions and authentication)."""
+    if _without_cookies(request):
         return True
     if request.user.is_authenticated:
         return False
@@ -54,9 +64,9 @@ def visitor_is_anonymous_without_messages(request: HttpRequest) -> bool:
     return len(messages.get_messages(request)) == 0
 
 
-def _page_key(request: HttpRequest) -> str:
+def _page_key(request: HttpRequest, language: str) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:anonymous:{translation.get_language()}:{path}"
+    return f"page:anonymous:{language}:{path}"
 
 
 def _may_keep(request: HttpRequest, response: HttpResponse) -> bool:
@@ -80,30 +90,71 @@ def cache_anonymous_page(scopes: Iterable[str], *, timeout: int = PAGE_SECONDS):
 
     scopes: what the page shows ("events", "stories", …), bumped by the writes that change it.
     The view names the moments its page changes without a write with changes_at().
+    AnonymousPageCacheMiddleware keeps and serves the page; the decorator serves it too for a
+    visitor with a session but no user (known only once the session is read).
     """
     scopes = tuple(scopes)
 
     def decorator(view):
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method not in ("GET", "HEAD") or not visitor_is_anonymous_without_messages(
-                request
+            if (
+                request.method in ("GET", "HEAD")
+                and not _without_cookies(request)
+                and visitor_is_anonymous_without_messages(request)
             ):
-                return view(request, *args, **kwargs)
-            key = _page_key(request)
-            stamps, found = caching.get_many_current({key: scopes})
-            if key in found:
-                return _response_from(found[key])
-            response = view(request, *args, **kwargs)
-            if _may_keep(request, response):
-                seconds = _seconds_to_keep(getattr(request, "_page_changes_at", None), timeout)
-                if seconds > 0:
-                    caching.set_current(key, stamps[key], _entry_of(response), seconds)
-            return response
+                key = _page_key(request, translation.get_language())
+                found = caching.get_many_current({key: scopes})[1]
+                if key in found:
+                    return _response_from(found[key])
+            return view(request, *args, **kwargs)
 
+        wrapped.anonymous_page = (scopes, timeout)
         return wrapped
 
     return decorator
+
+
+class AnonymousPageCacheMiddleware:
+    """Answers a cookieless visitor's GET of a page marked with @cache_anonymous_page from the
+    cache, before the rest of MIDDLEWARE runs; on a miss keeps the page the chain produced.
+
+    Placed after SecurityMiddleware, WhiteNoise and the CSP middleware (their headers are added
+    to every answer afresh) and before SessionMiddleware. The copy keeps the headers that the
+    middleware below set (Vary, Content-Language, X-Frame-Options).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        marked = self._marked_view(request)
+        if marked is None:
+            return self.get_response(request)
+        scopes, timeout = marked
+        # Raises DisallowedHost for a Host not in ALLOWED_HOSTS, as CommonMiddleware would.
+        request.get_host()
+        language = translation.get_language_from_request(request)
+        key = _page_key(request, language)
+        stamps, found = caching.get_many_current({key: scopes})
+        if key in found:
+            return _response_from(found[key])
+        response = self.get_response(request)
+        if _may_keep(request, response) and response.get("Content-Language") == language:
+            seconds = _seconds_to_keep(getattr(request, "_page_changes_at", None), timeout)
+            if seconds > 0:
+                caching.set_current(key, stamps[key], _entry_of(response), seconds)
+        return response
+
+    @staticmethod
+    def _marked_view(request: HttpRequest) -> tuple[tuple[str, ...], int] | None:
+        if request.method not in ("GET", "HEAD") or not _without_cookies(request):
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        return getattr(match.func, "anonymous_page", None)
 
 
 def _entry_of(response: HttpResponse) -> tuple[bytes, list[tuple[str, str]]]:

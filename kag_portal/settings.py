@@ -111,6 +111,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Hands a cookieless visitor a cached public page before sessions, CSRF and the view run
+    # (after the three above, whose headers every answer gets afresh).
+    "kag_portal.page_cache.AnonymousPageCacheMiddleware",
     # Refuses an oversized body before CSRF and the views read it.
     "kag_portal.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -270,3 +270,37 @@ def test_a_post_is_never_cached(client):
     assert client.post("/").status_code == 200
 
     assert queries_of(client, "/")[0] > 0
+
+
+def test_a_cached_page_keeps_the_security_headers(client, pages):
+    for path in pages:
+        first = client.get(path)
+        second = client.get(path)
+
+        for header in (
+            "Content-Security-Policy",
+            "X-Frame-Options",
+            "X-Content-Type-Options",
+            "Referrer-Policy",
+        ):
+            assert second[header] == first[header]
+        assert "Accept-Language" in second["Vary"]
+
+
+def test_an_anonymous_visitor_with_an_empty_session_gets_the_cached_page(client):
+    session = client.session  # a session without a user, as after logging out
+    session["seen"] = True
+    session.save()
+    published_story()
+    client.__class__().get("/stories/")  # a visitor without cookies leaves the page
+
+    count, html = queries_of(client, "/stories/")
+
+    assert count == 1  # the session row only
+    assert "Vom Speed-Dating an die Drehbank" in html
+
+
+def test_a_cached_page_is_not_handed_to_a_host_we_do_not_serve(client):
+    client.get("/")
+
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
