@@ -17,6 +17,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from kag_portal import caching
+
 from ..models import Company, Membership, Tag
 from ..tags import normalize_tag
 from .search import search_companies
@@ -25,6 +27,7 @@ PAGE_SIZE = 20
 MAX_SUGGESTIONS = 10
 # The generation scope of everything the directory shows (bumped in companies/apps.py).
 DIRECTORY_SCOPE = "directory"
+COMPANY_CACHE_SECONDS = 24 * 3600
 
 
 def public_companies() -> QuerySet[Company]:
@@ -104,6 +107,24 @@ def company_for_viewer(user, slug: str) -> tuple[Company, bool]:
     A company that is not public exists only for its members and KAG staff: everyone else gets
     the same 404 as for a slug that never existed.
     """
+    company = _company_page_data(slug)
+    if company is None:
+        raise Http404("no such company")
+    is_member = (
+        user.is_authenticated and Membership.objects.filter(company=company, user=user).exists()
+    )
+    if not company.is_public and not (is_member or (user.is_authenticated and user.is_staff)):
+        raise Http404("no such company")
+    return company, is_member
+
+
+def _company_page_data(slug: str) -> Company | None:
+    """The company with what its page shows, kept under the directory's generation (the same
+    for every viewer: who may see it is decided afterwards, on every request)."""
+    key = f"page:directory:company:{slug}"
+    stamps, found = caching.get_many_current({key: [DIRECTORY_SCOPE]})
+    if key in found:
+        return found[key]
     tags = Tag.objects.only("name", "key").order_by("name")
     company = (
         Company.objects.select_related("town", "industry", "industry__section")
@@ -115,14 +136,8 @@ def company_for_viewer(user, slug: str) -> tuple[Company, bool]:
         .filter(slug=slug)
         .first()
     )
-    if company is None:
-        raise Http404("no such company")
-    is_member = (
-        user.is_authenticated and Membership.objects.filter(company=company, user=user).exists()
-    )
-    if not company.is_public and not (is_member or (user.is_authenticated and user.is_staff)):
-        raise Http404("no such company")
-    return company, is_member
+    caching.set_current(key, stamps[key], company, COMPANY_CACHE_SECONDS)
+    return company
 
 
 def companies_of(user) -> list[Membership]:

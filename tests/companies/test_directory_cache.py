@@ -190,3 +190,24 @@ def test_my_area_shows_a_new_partner_at_once(client, owner):
     listed(name="Feinmechanik Suhl", needs=["Spannzange"])
 
     assert "Feinmechanik Suhl" in html(client, "/me/")
+
+
+def test_a_profile_edit_shows_on_the_next_company_page_view(client, spannwerk):
+    assert "Wir machen Spannzangen." in html(client, spannwerk.get_absolute_url())
+
+    profiles.update_company(
+        company=spannwerk,
+        fields={"short_description": "Wir schleifen Spannzangen nach."},
+        certifications=[],
+    )
+
+    assert "Wir schleifen Spannzangen nach." in html(client, spannwerk.get_absolute_url())
+
+
+def test_a_member_viewing_a_draft_does_not_open_it_to_the_next_visitor(client, spannwerk, owner):
+    profiles.withdraw_consent(company=spannwerk, user=owner)
+    client.force_login(owner)
+    assert client.get(spannwerk.get_absolute_url()).status_code == 200
+    client.logout()
+
+    assert client.get(spannwerk.get_absolute_url()).status_code == 404
