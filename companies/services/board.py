@@ -95,7 +95,8 @@ def matching_open_requests(company: Company, limit: int = 5) -> list[HelpRequest
     key). Three queries whatever the number of requests, tags or offers; none when the company
     offers nothing.
     """
-    offer_keys = set(company.offers.values_list("key", flat=True))
+    # .all() uses the offers "Mein Bereich" prefetched with the company (no query then).
+    offer_keys = {tag.key for tag in company.offers.all()}
     if not offer_keys:
         return []
     requests = list(
