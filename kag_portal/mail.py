@@ -430,9 +430,15 @@ def deliver_outbox_mails(*, outbox_ids: list[int]) -> Counter:
     outcomes["not-claimed"] = len(set(outbox_ids)) - len(claimed)
     if not claimed:
         return outcomes
+    # A claim older than OUTBOX_STALE_CLAIM_SECONDS is taken back by the sweep: a slow server
+    # must not keep a batch sending that long, or its last mails could go out twice.
+    give_back_at = now + timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS / 2)
     connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
     try:
         for mail in OutboxMail.objects.filter(pk__in=claimed).order_by("pk"):
+            if timezone.now() >= give_back_at:
+                outcomes["given-back"] += _give_back(mail.pk, claimed, now)
+                break
             try:
                 if getattr(connection, "connection", True) is None:
                     connection.open()
@@ -455,6 +461,16 @@ def deliver_outbox_mails(*, outbox_ids: list[int]) -> Counter:
     finally:
         connection.close()
     return outcomes
+
+
+def _give_back(first_pk: int, claimed: list[int], claimed_at: datetime) -> int:
+    """Return our unsent rows from first_pk on to the queue and queue them as a new batch."""
+    rest = [pk for pk in claimed if pk >= first_pk]
+    OutboxMail.objects.filter(
+        pk__in=rest, status=OutboxMail.Status.SENDING, claimed_at=claimed_at
+    ).update(status=OutboxMail.Status.QUEUED, updated_at=timezone.now())
+    enqueue_mail_batch(rest)
+    return len(rest)
 
 
 def enqueue_mail_batch(pks: list[int]) -> bool:

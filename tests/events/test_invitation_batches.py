@@ -4,6 +4,7 @@ address costs neither the other mails nor a second copy of them."""
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import contextmanager
 
 import pytest
@@ -164,3 +165,34 @@ def test_a_refused_address_neither_loses_nor_resends_the_others(settings):
     assert "550" in failed.last_error
     assert OutboxMail.objects.filter(status=OutboxMail.Status.SENT).count() == 11
     assert len(server.connections) == 1
+
+
+class SlowSink(CountingSink):
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(0.3)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_batch_on_a_slow_server_gives_its_rest_back_before_the_sweep_would(settings):
+    settings.OUTBOX_STALE_CLAIM_SECONDS = 1
+    event = EventFactory()
+    made = invitations.invite(
+        event_id=event.pk,
+        audience={"kind": Kind.EMAILS, "emails": addresses(6)},
+        invited_by_id=None,
+    )
+    invitations.mail_invitations(made.invitation_ids)
+    pks = list(OutboxMail.objects.values_list("pk", flat=True))
+    handler = SlowSink()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    with sink(settings):
+        settings.EMAIL_PORT = controller.port
+        try:
+            outcomes = deliver_outbox_mails(outbox_ids=pks)
+        finally:
+            controller.stop()
+    # Half the stale-claim time: the rest went back to the queue (sent by its own batch task).
+    assert 0 < outcomes["given-back"] < 6
+    assert sorted(handler.received) == sorted(addresses(6))
+    assert OutboxMail.objects.filter(status=OutboxMail.Status.SENT).count() == 6
