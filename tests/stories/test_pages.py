@@ -360,6 +360,39 @@ def test_the_company_page_shows_its_published_stories(client, world):
     assert story.title not in client.get(f"/companies/{unrelated.slug}/").text
 
 
+def test_a_story_published_or_retitled_shows_on_the_next_company_page(client, world):
+    assert world["story"].title not in client.get("/companies/feinwerk/").text  # kept: none yet
+
+    story = publish(world)
+    assert story.title in client.get("/companies/feinwerk/").text
+
+    story.title = "Spannzangen aus dem Nachbarort"
+    story.save()
+    assert "Spannzangen aus dem Nachbarort" in client.get("/companies/feinwerk/").text
+
+
+def test_a_company_page_shows_its_stories_from_the_cache_without_story_queries(
+    client, world, django_assert_max_num_queries
+):
+    publish(world)
+    client.get("/companies/feinwerk/")
+
+    with django_assert_max_num_queries(100) as queries:
+        response = client.get("/companies/feinwerk/")
+
+    assert world["story"].title in response.text
+    assert not [q for q in queries.captured_queries if "stories_story" in q["sql"]]
+
+
+def test_the_company_page_stories_are_kept_per_language(client, world):
+    publish(world)
+    client.get("/companies/feinwerk/", HTTP_ACCEPT_LANGUAGE="de")
+
+    english = client.get("/companies/feinwerk/", HTTP_ACCEPT_LANGUAGE="en").text
+
+    assert "Success stories" in english
+
+
 def test_the_event_page_shows_stories_that_began_there(client, world):
     event = EventFactory(status="finished")
     story = story_about(world["cooperation"], title="Begann am Abend", event=event)
