@@ -200,15 +200,36 @@ def _active_filters(request, form, filters, offer_tag, need_tag) -> list[dict]:
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     company, is_member = company_for_viewer(request.user, slug)
+    return render(
+        request,
+        "companies/detail.html",
+        {"company": company, "body": _detail_body(request, company, is_member)},
+    )
+
+
+def _detail_body(request: HttpRequest, company: Company, is_member: bool) -> SafeString:
+    """The page below the site header, rendered once per company, language and kind of viewer
+    (staff, member, logged in): it shows nothing else of the viewer, and rendering it was most
+    of the page's time. Stale on any directory or story change."""
+    user = request.user
+    kind = (user.is_staff, is_member, user.is_authenticated)
+    viewer = "".join("1" if flag else "0" for flag in kind)
+    key = f"page:company-body:{company.pk}:{get_language()}:{viewer}"
+    stamps, found = caching.get_many_current({key: ("directory", "stories")})
+    if key in found:
+        # Our own template's output, escaped when it was rendered and kept as it was.
+        return mark_safe(found[key])  # noqa: S308
     partners = cached_partners(company, PARTNERS_ON_PAGE, (Direction.THEY_HELP, Direction.WE_HELP))
     context = {
         "company": company,
         "is_member": is_member,
-        "show_contact": request.user.is_authenticated,
+        "show_contact": user.is_authenticated,
         "helpers": partners[Direction.THEY_HELP],
         "helped": partners[Direction.WE_HELP],
     }
-    return render(request, "companies/detail.html", context)
+    body = get_template("companies/includes/detail_body.html").render(context, request)
+    caching.set_current(key, stamps[key], str(body), FRAGMENT_CACHE_SECONDS)
+    return mark_safe(body)  # noqa: S308
 
 
 @require_GET

@@ -12,7 +12,7 @@ from companies.services.directory import DIRECTORY_SCOPE
 from companies.tags import normalize_tag
 from kag_portal import caching
 from tests.companies.directory_helpers import listed, town
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +211,38 @@ def test_a_member_viewing_a_draft_does_not_open_it_to_the_next_visitor(client, s
     client.logout()
 
     assert client.get(spannwerk.get_absolute_url()).status_code == 404
+
+
+def test_each_kind_of_visitor_gets_the_company_page_meant_for_them(client, spannwerk, owner):
+    """The page body is kept per kind of viewer: the member's links, staff's link and the
+    contact details never reach a visitor who should not see them, whoever came first."""
+    url = spannwerk.get_absolute_url()
+    owner.preferred_language = "en"
+    owner.save()
+    client.force_login(owner)
+    as_member = html(client, url)
+    client.logout()
+    anonymous = html(client, url)
+    client.force_login(StaffFactory(preferred_language="en"))
+    as_staff = html(client, url)
+    client.force_login(UserFactory(preferred_language="en"))
+    as_other_member = html(client, url)
+
+    assert "Edit the profile" in as_member
+    assert "Edit the profile" not in anonymous + as_staff + as_other_member
+    assert "Open in the staff tools" in as_staff
+    assert "Open in the staff tools" not in anonymous + as_member + as_other_member
+    assert "Log in to see contact details" in anonymous
+    assert "Log in to see contact details" not in as_member + as_staff + as_other_member
+
+
+def test_the_company_page_body_comes_from_the_cache(
+    client, spannwerk, django_assert_max_num_queries
+):
+    url = spannwerk.get_absolute_url()
+    html(client, url)
+
+    with django_assert_max_num_queries(0):
+        page = html(client, url)
+
+    assert "Wir machen Spannzangen." in page
