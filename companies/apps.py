@@ -19,12 +19,15 @@ class CompaniesConfig(AppConfig):
 
         from .views.directory import me_section
 
-        me_sections.register(10, "companies", me_section)
+        # It shows the person's memberships, their companies, partners and matching requests.
+        me_sections.register(
+            10, "companies", me_section, scopes=("directory", "memberships", "board")
+        )
 
         from .views import staff
 
         # For KAG staff: links to the review queue, tags, import and export.
-        me_sections.register(5, "staff_companies", staff.me_section)
+        me_sections.register(5, "staff_companies", staff.me_section, scopes=("directory",))
 
         from kag_portal import personal_data
 
@@ -40,6 +43,7 @@ class CompaniesConfig(AppConfig):
         from kag_portal import me_sections, personal_data
 
         from .services import personal_data as company_data
+        from .views.members import invitation_in_session
         from .views.members import me_section as invitations_section
 
         # Memberships, requests to join, invitations, consents; the last owner's companies
@@ -48,7 +52,14 @@ class CompaniesConfig(AppConfig):
             "companies", company_data.export, company_data.delete, company_data.blockers
         )
         # Open invitations to join a company, above the person's companies.
-        me_sections.register(9, "companies_invitations", invitations_section)
+        # An invitation opened before signing up lives in the session: then not kept.
+        me_sections.register(
+            9,
+            "companies_invitations",
+            invitations_section,
+            scopes=("memberships",),
+            uncached_when=invitation_in_session,
+        )
 
 
 def _invalidate_directory() -> None:
@@ -64,3 +75,12 @@ def _invalidate_directory() -> None:
     from .models import Certification, Company, Industry, Tag, Town
 
     caching.invalidate_on_change("directory", Company, Tag, Town, Industry, Certification)
+
+    from allauth.account.models import EmailAddress
+
+    from .models import HelpOffer, HelpRequest, Invitation, JoinRequest, Membership
+
+    # "Mein Bereich" (me_sections.py): who belongs to which company in which role, open
+    # invitations to a person's verified addresses, and the open requests with their answers.
+    caching.invalidate_on_change("memberships", Membership, JoinRequest, Invitation, EmailAddress)
+    caching.invalidate_on_change("board", HelpRequest, HelpOffer)

@@ -12,13 +12,13 @@ class EventsConfig(AppConfig):
         from .views import public, staff
 
         # For KAG staff: a link to the events tools, next to the companies' staff section.
-        me_sections.register(6, "staff_events", staff.me_section)
+        me_sections.register(6, "staff_events", staff.me_section, scopes=())
         # For everyone: their coming registrations, after their companies (10).
-        me_sections.register(20, "events", public.me_section)
+        me_sections.register(20, "events", public.me_section, scopes=("events",))
         # For everyone: their personal calendar subscription (views/calendar.py).
         from .views import calendar
 
-        me_sections.register(21, "events_calendar", calendar.me_section)
+        me_sections.register(21, "events_calendar", calendar.me_section, scopes=("calendar",))
 
         from kag_portal import demo, personal_data
 
@@ -61,3 +61,8 @@ class EventsConfig(AppConfig):
         # The cached public event pages (kag_portal/page_cache.py): an event, its agenda, its
         # places left (every registration), the host's and the towns' names.
         caching.invalidate_on_change("events", Event, AgendaItem, Registration, Company, Town)
+
+        from .models import CalendarFeed
+
+        # "Mein Bereich" shows the person's calendar links.
+        caching.invalidate_on_change("calendar", CalendarFeed)

@@ -133,8 +133,7 @@ def me(request):
             return response
     else:
         form = ProfileForm(instance=request.user)
-    sections = me_sections.render_sections(request)
-    return render(request, "me/profile.html", {"form": form, "sections": sections})
+    return render(request, "me/profile.html", {"body": me_sections.render_body(request, form)})
 
 
 @login_required

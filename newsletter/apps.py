@@ -16,4 +16,11 @@ class NewsletterConfig(AppConfig):
         personal_data.register(
             "newsletter", services.export_personal_data, services.delete_personal_data
         )
-        me_sections.register(30, "newsletter", views.me_section)
+        me_sections.register(30, "newsletter", views.me_section, scopes=("newsletter",))
+
+        from kag_portal import caching
+
+        from .models import Subscriber
+
+        # "Mein Bereich" says whether the person receives the newsletter.
+        caching.invalidate_on_change("newsletter", Subscriber)

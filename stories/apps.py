@@ -29,9 +29,10 @@ class StoriesConfig(AppConfig):
         from . import views, views_staff
 
         # For KAG staff: next to the companies' (5) and events' (6) staff sections.
-        me_sections.register(7, "staff_stories", views_staff.me_section)
+        me_sections.register(7, "staff_stories", views_staff.me_section, scopes=("stories",))
         # For owners and authors: stories waiting for approval, drafts; after events (20, 21).
-        me_sections.register(22, "stories", views.me_section)
+        # Owners see the stories of their companies: the memberships decide which.
+        me_sections.register(22, "stories", views.me_section, scopes=("stories", "memberships"))
 
         from companies.models import Company
         from kag_portal import caching

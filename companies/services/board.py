@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kag_portal import caching
 from kag_portal.mail import absolute_url, queue_mail
 
 from ..models import Company, DigestSubscription, HelpOffer, HelpRequest, Membership, Tag
@@ -347,6 +348,8 @@ def close_request(*, help_request: HelpRequest, user, helped_by: Company | None 
     )
     if not closed:
         raise BoardError(_("This request is already closed."))
+    # The update() sends no signal: the cached "requests you could help with" must drop it.
+    caching.bump_now_and_at_commit("board")
     help_request.refresh_from_db()
     if helped_by is None:
         return None

@@ -257,7 +257,8 @@ def delete_company(*, company: Company, user) -> None:
         search_document="",
         updated_at=timezone.now(),
     )
-    # The update() above sends no signal: the directory's cached cards and partner lists must
-    # not name the company any more (companies/apps.py connects the other writes).
-    caching.bump_now_and_at_commit("directory")
+    # The updates above send no signal: the directory's cached cards and partner lists, and the
+    # requests "Mein Bereich" offers, must not name the company any more (companies/apps.py
+    # connects the other writes).
+    caching.bump_now_and_at_commit("directory", "board")
     logger.info("company %s deleted (anonymised) by user %s", company.pk, user.pk)

@@ -386,6 +386,10 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def invitation_in_session(request: HttpRequest) -> bool:
+    return bool(request.session.get(SESSION_INVITATION))
+
+
 def me_section(request: HttpRequest) -> tuple[str, dict] | None:
     """Open invitations on "Mein Bereich": to the person's verified addresses, and the one
     they opened before they had an account."""
