@@ -1,7 +1,7 @@
 """How well two firms fit: "Wer kann helfen?". No Django import.
 
 The same value function serves the company pages and the speed-dating planner (see
-../shared/seating/SCHEMA.md, "Value"):
+docs/seating.md, "How plans are compared"):
 
     value(a, b) = tag      * (|a.needs ∩ b.offers| + |b.needs ∩ a.offers|)
                 + industry * [a.industry ≠ b.industry]

@@ -1,6 +1,6 @@
 """The speed-dating seat planner. Pure Python, no Django import.
 
-Formats, hard rules, value and bound: ../shared/seating/SCHEMA.md (copied samples live in
+Formats, hard rules, value and bound: docs/seating.md (the samples live in
 matchmaking/benchdata/). A plan is R rounds of tables; the planner keeps every hard rule, then
 makes as few repeat meetings as it can, then maximises the value of the distinct pairs who met,
 scored by ``companies.matching.value`` with the instance's weights.

@@ -1,6 +1,6 @@
 """On PostgreSQL: a stored tsvector over Company.search_document with a GIN index.
 
-Measured on this machine (shared/STYLE.md): a search computed per query manages ~4 requests/s over
+Measured on the 2-core development machine: a search computed per query manages ~4 requests/s over
 5,000 companies, a stored and indexed vector ~160. SQLite has no tsvector; there the directory
 falls back to a plain text match (companies/services/search.py), and this migration does nothing.
 """

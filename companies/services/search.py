@@ -1,8 +1,8 @@
 """The text the directory searches in, kept on the company row, and the search over it.
 
 PostgreSQL: German full-text search over the stored, GIN-indexed `search_vector` column that
-migration 0004 generates from `search_document` (a vector computed per query is ~40× slower, see
-shared/STYLE.md). SQLite has no tsvector: there every word of the query must occur in
+migration 0004 generates from `search_document` (a vector computed per query is ~40× slower:
+migration 0004 says how it was measured). SQLite has no tsvector: there every word of the query must occur in
 `search_document`, compared by its tag key (companies.tags.normalize_tag).
 
 Both rely on a last line of the document with every word folded ("Fräsen" -> "fraesen",
