@@ -23,9 +23,13 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("barrierefreiheit/melden/", views.report_barrier, name="report_barrier"),
     path("companies/", include("companies.urls")),
+    # The request board is part of companies (a request is a company's), under its own word.
     path("requests/", include("companies.urls_requests")),
     path("staff/companies/", include("companies.urls_staff")),
-    # The seat plans (matchmaking) before the events' own URLs they extend.
+    # Two apps share /events/ and /staff/events/ on purpose: a seat plan, a partners page and
+    # the contact marks are pages of one event (/events/<id>/my-partners/), so people find them
+    # under the event, while the code stays in matchmaking, which builds on events (never the
+    # other way round). matchmaking's patterns come first; none of them overlaps one of events.
     path("events/", include("matchmaking.urls")),
     path("events/", include("events.urls")),
     path("staff/events/", include("matchmaking.urls_staff")),
