@@ -2,45 +2,27 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-from django.db import OperationalError
+from kag_portal.queueing import portal_task
 
 from .services import invitation_rounds
 
 # --- Invitation rounds (events.services.invitation_rounds) ---------------------------------------
 # The round is a row; these tasks are nudges. Any of them lost, run twice or at once changes
-# nothing: the periodic resume takes up what was not done.
+# nothing: the periodic resume takes up what was not done. Making a few thousand invitations
+# takes seconds; the long limits stay under the broker's visibility timeout all the same.
 
 
-@shared_task(
-    acks_late=True,
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-    # Making a few thousand invitations takes seconds; the limit stays under the broker's
-    # visibility timeout, so a message is never handed out twice while its task still runs.
-    soft_time_limit=240,
-    time_limit=270,
-)
+@portal_task(long=True)
 def advance_invitation_round(round_id: int) -> None:
     invitation_rounds.advance_round(round_id)
 
 
-@shared_task(
-    acks_late=True,
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=240,
-    time_limit=270,
-)
+@portal_task(long=True)
 def mail_invitation_batch(round_id: int, invitation_ids: list[int]) -> int:
     return invitation_rounds.mail_batch(round_id, invitation_ids)
 
 
-@shared_task(acks_late=True, ignore_result=True, soft_time_limit=240, time_limit=270)
+@portal_task(long=True)
 def resume_invitation_rounds() -> int:
     return invitation_rounds.resume_rounds()
 
@@ -50,17 +32,8 @@ def resume_invitation_rounds() -> int:
 # twice or two at once changes nothing more (outbox keys, conditional updates).
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=240,
-    time_limit=270,
-)
-def send_event_mails(self) -> dict:
+@portal_task(long=True)
+def send_event_mails() -> dict:
     from django.utils import timezone
 
     from .services import followups
@@ -68,7 +41,7 @@ def send_event_mails(self) -> dict:
     return followups.send_event_mails(now=timezone.now())
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@portal_task()
 def finish_past_events() -> int:
     from django.utils import timezone
 
@@ -77,7 +50,7 @@ def finish_past_events() -> int:
     return followups.finish_past_events(now=timezone.now())
 
 
-@shared_task(acks_late=True, ignore_result=True, soft_time_limit=240, time_limit=270)
+@portal_task(long=True)
 def anonymise_past_attendance() -> int:
     from django.utils import timezone
 

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .models import MailOptOut, OutboxMail
+from .queueing import enqueue, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -185,22 +186,18 @@ def record_mail(
         if created and people:
             mail.about_people.add(*people)
     if created and mail.status == OutboxMail.Status.QUEUED and mail.due_at <= now:
-        pk = mail.pk
-        transaction.on_commit(lambda: enqueue_mail(pk))
+        from .tasks import send_outbox_mail
+
+        enqueue_on_commit(send_outbox_mail, mail.pk)
     return mail
 
 
 def enqueue_mail(pk: int) -> bool:
-    """Hand a mail to the broker. A broker that is down is logged, never raised: the row is in
-    the database and the periodic sweep sends it once the broker is back."""
+    """Hand a mail to the broker now. A broker that is down is logged, never raised: the row is
+    in the database and the periodic sweep sends it once the broker is back."""
     from .tasks import send_outbox_mail
 
-    try:
-        send_outbox_mail.delay(pk)
-    except Exception:  # kombu raises a zoo of connection errors; none may break the user's page
-        logger.warning("Could not queue outbox mail %s; the sweep will send it later", pk)
-        return False
-    return True
+    return enqueue(send_outbox_mail, pk)
 
 
 @dataclass(frozen=True)
@@ -477,12 +474,7 @@ def enqueue_mail_batch(pks: list[int]) -> bool:
     """Hand a batch to the broker (logged, never raised, when it is down: the sweep sends)."""
     from .tasks import send_outbox_mail_batch
 
-    try:
-        send_outbox_mail_batch.delay(pks)
-    except Exception:  # kombu's connection errors vary
-        logger.warning("Could not queue %s outbox mails; the sweep will send them later", len(pks))
-        return False
-    return True
+    return enqueue(send_outbox_mail_batch, pks)
 
 
 def _record_failure(mail: OutboxMail, error: Exception) -> DeliveryResult:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from celery import shared_task
 from django.conf import settings
 
 from . import mail
+from .queueing import portal_task
 
 
-@shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
+# Its own retries: a mail due again later is a row (due_at) the sweep queues, not a Celery retry.
+@portal_task(bind=True, autoretry_for=(), max_retries=None)
 def send_outbox_mail(self, outbox_id: int) -> str:
     result = mail.deliver_outbox_mail(outbox_id=outbox_id)
     if (
@@ -20,14 +21,14 @@ def send_outbox_mail(self, outbox_id: int) -> str:
     return result.outcome
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@portal_task()
 def requeue_unsent_mail() -> int:
     # The same sweep removes the bodies of sent mails that held a key (kag_portal.mail).
     mail.remove_mail_bodies()
     return mail.requeue_unsent_mail()
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@portal_task()
 def send_outbox_mail_batch(outbox_ids: list[int]) -> dict:
     # Mails waiting for a retry stay due in their rows; the sweep queues them again.
     return dict(mail.deliver_outbox_mails(outbox_ids=outbox_ids))

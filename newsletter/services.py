@@ -8,7 +8,6 @@ everybody gets an issue once, however often the fan-out runs.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -23,10 +22,9 @@ from events.models import Event
 from kag_portal.mail import absolute_url, queue_mail, render_mail
 from kag_portal.models import MailOptOut, MailTopic, OutboxMail
 from kag_portal.personal_data import address_q, addresses_of
+from kag_portal.queueing import enqueue_on_commit
 
 from .models import NewsletterIssue, Subscriber
-
-logger = logging.getLogger(__name__)
 
 CONFIRM_SALT = "newsletter.confirm"
 CONFIRM_MAX_AGE = timedelta(days=7)
@@ -257,17 +255,11 @@ def start_sending(*, issue_id: int, by, now: datetime | None = None) -> bool:
         issue.sent_at = now
         issue.sent_by = by
         issue.save()
-        transaction.on_commit(lambda: _enqueue_fan_out(issue.pk))
+        from .tasks import send_newsletter
+
+        # A broker that is down leaves the issue "being sent"; resume_sending picks it up.
+        enqueue_on_commit(send_newsletter, issue.pk)
     return True
-
-
-def _enqueue_fan_out(issue_id: int) -> None:
-    from .tasks import send_newsletter
-
-    try:
-        send_newsletter.delay(issue_id)
-    except Exception:  # a broker that is down: the periodic resume_sending picks it up
-        logger.warning("Could not queue newsletter %s; it will be resumed", issue_id)
 
 
 def mail_key(issue: NewsletterIssue, email: str) -> str:

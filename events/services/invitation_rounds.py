@@ -16,7 +16,6 @@ step after Redis lost every queued message all end the same way:
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,10 +27,9 @@ from django.utils import timezone
 from events.models import Event, InvitationRound
 from kag_portal.mail import deliver_outbox_mails
 from kag_portal.models import OutboxMail
+from kag_portal.queueing import enqueue, enqueue_on_commit
 
 from .invitations import can_invite, chunks, invite, mail_invitations
-
-logger = logging.getLogger(__name__)
 
 # Mails recorded per task: small enough that both worker processes share a round of 2,000.
 MAIL_BATCH = 100
@@ -50,29 +48,11 @@ def start_round(*, event: Event, audience: dict, planned_count: int, by) -> Invi
     round_ = InvitationRound.objects.create(
         event=event, audience=audience, planned_count=planned_count, started_by=by
     )
-    pk = round_.pk
-    transaction.on_commit(lambda: _queue_step(pk))
-    return round_
-
-
-def _queue_step(round_id: int) -> None:
     from ..tasks import advance_invitation_round
 
-    try:
-        advance_invitation_round.delay(round_id)
-    except Exception:  # kombu's connection errors vary; the row waits for resume_rounds
-        logger.warning("Could not queue invitation round %s; it resumes later", round_id)
-
-
-def _queue_batch(round_id: int, invitation_ids: list[int]) -> bool:
-    from ..tasks import mail_invitation_batch
-
-    try:
-        mail_invitation_batch.delay(round_id, invitation_ids)
-    except Exception:
-        logger.warning("Could not queue a batch of invitation round %s; it resumes later", round_id)
-        return False
-    return True
+    # A broker that is down leaves the round pending; resume_rounds takes it up.
+    enqueue_on_commit(advance_invitation_round, round_.pk)
+    return round_
 
 
 def _touch(round_id: int) -> None:
@@ -126,9 +106,13 @@ def advance_round(round_id: int) -> None:
     if not missing:
         _finish(round_id, InvitationRound.Status.RECORDED)
         return
+    from ..tasks import mail_invitation_batch
+
     _touch(round_id)
+    # Outside any transaction (a task, a sweep): queued at once, and the first refusal ends the
+    # loop; resume_rounds queues the rest.
     for batch in chunks(missing, MAIL_BATCH):
-        if not _queue_batch(round_id, batch):
+        if not enqueue(mail_invitation_batch, round_id, batch):
             return
 
 
