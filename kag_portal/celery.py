@@ -1,4 +1,7 @@
-"""The Celery app. Every setting comes from Django's settings under the CELERY_ prefix."""
+"""The Celery app. Every setting comes from Django's settings under the CELERY_ prefix.
+
+Tasks are declared with kag_portal.queueing.portal_task and queued with enqueue_on_commit.
+"""
 
 from __future__ import annotations
 
