@@ -2,8 +2,8 @@
 
 PostgreSQL: German full-text search over the stored, GIN-indexed `search_vector` column that
 migration 0004 generates from `search_document` (a vector computed per query is ~40× slower:
-migration 0004 says how it was measured). SQLite has no tsvector: there every word of the query must occur in
-`search_document`, compared by its tag key (companies.tags.normalize_tag).
+migration 0004 says how it was measured). SQLite has no tsvector: there every word of the query
+must occur in `search_document`, compared by its tag key (companies.tags.normalize_tag).
 
 Both rely on a last line of the document with every word folded ("Fräsen" -> "fraesen",
 "Spann-Zange" -> "spannzange"): so "Fraesen" finds "Fräsen" on both databases, and the SQLite
