@@ -13,8 +13,9 @@ the words people actually wrote.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,21 @@ class Profile:
     wishes: frozenset[object] = field(default_factory=frozenset)
 
 
+class Matchable(Protocol):
+    """Anything value() can score: a Profile, or the seat planner's Attendee."""
+
+    @property
+    def company(self) -> object: ...
+    @property
+    def industry(self) -> str | None: ...
+    @property
+    def offers(self) -> Set[str]: ...
+    @property
+    def needs(self) -> Set[str]: ...
+    @property
+    def wishes(self) -> Set[object]: ...
+
+
 @dataclass(frozen=True)
 class Fit:
     value: int
@@ -53,7 +69,7 @@ class Fit:
         return bool(self.they_can_help_with or self.we_can_help_with)
 
 
-def value(a: Profile, b: Profile, weights: Weights = DEFAULT_WEIGHTS) -> int:
+def value(a: Matchable, b: Matchable, weights: Weights = DEFAULT_WEIGHTS) -> int:
     """The match value alone, for hot loops (the seating planner)."""
     if a.company == b.company:
         return 0

@@ -118,8 +118,8 @@ def pair_value(instance: Instance, a_id: str, b_id: str) -> int:
         a, b = by_id[a_id], by_id[b_id]
     except KeyError as missing:
         raise PlanningError(f"Unknown attendee id {missing.args[0]!r}.") from None
-    # Attendee has the fields of matching.Profile, so the one scoring serves both.
-    return match_value(a, b, instance.weights)  # type: ignore[arg-type]
+    # Attendee is a matching.Matchable, so the one scoring serves both.
+    return match_value(a, b, instance.weights)
 
 
 def _value_matrix(attendees: Sequence[Attendee], weights: Weights) -> list[list[int]]:
@@ -213,27 +213,27 @@ def validate(instance: Instance) -> None:
         company[person.id] = person.company
     if len(set(company.values())) < 2:
         raise PlanningError("Speed dating needs people from at least two companies.")
-    for person, rounds in instance.absent.items():
-        if person not in company:
-            raise PlanningError(f"Absences name an unknown attendee {person!r}.")
+    for absent_id, rounds in instance.absent.items():
+        if absent_id not in company:
+            raise PlanningError(f"Absences name an unknown attendee {absent_id!r}.")
         wrong = [r for r in rounds if not (isinstance(r, int) and 0 <= r < instance.rounds)]
         if wrong:
-            raise PlanningError(f"{person} is absent in round {wrong[0]}, which does not exist.")
+            raise PlanningError(f"{absent_id} is absent in round {wrong[0]}, which does not exist.")
     for round_no in range(instance.rounds):
         present = _present(instance, round_no)
         if len(present) < 2:
             raise PlanningError(
                 f"Round {round_no + 1} has {len(present)} people present; it needs two."
             )
-        tables = len(table_sizes(len(present), instance.table_size))
+        table_count = len(table_sizes(len(present), instance.table_size))
         per_company: dict[str, int] = {}
-        for person in present:
-            per_company[company[person]] = per_company.get(company[person], 0) + 1
+        for present_id in present:
+            per_company[company[present_id]] = per_company.get(company[present_id], 0) + 1
         crowded = max(per_company, key=lambda c: (per_company[c], c))
-        if per_company[crowded] > tables:
+        if per_company[crowded] > table_count:
             raise PlanningError(
                 f"Round {round_no + 1}: {per_company[crowded]} people of company {crowded} "
-                f"but only {tables} tables, so colleagues would have to share one."
+                f"but only {table_count} tables, so colleagues would have to share one."
             )
     if len(instance.fixed_rounds) > instance.rounds:
         raise PlanningError(
@@ -249,7 +249,7 @@ def validate(instance: Instance) -> None:
 
 
 def check_plan(instance: Instance, rounds: Sequence[Sequence[Sequence[str]]]) -> PlanReport:
-    """Hard-rule violations, repeat count and value of a plan (SCHEMA.md)."""
+    """Hard-rule violations, repeat count and value of a plan (docs/seating.md)."""
     company = {a.id: a.company for a in instance.attendees}
     by_id = {a.id: a for a in instance.attendees}
     violations: list[str] = []
@@ -271,7 +271,7 @@ def check_plan(instance: Instance, rounds: Sequence[Sequence[Sequence[str]]]) ->
                 for b in people[i + 1 :]:
                     met[(a, b)] = met.get((a, b), 0) + 1
     repeats = sum(times - 1 for times in met.values())
-    total = sum(match_value(by_id[a], by_id[b], instance.weights) for a, b in met)  # type: ignore[arg-type]
+    total = sum(match_value(by_id[a], by_id[b], instance.weights) for a, b in met)
     return PlanReport(violations=violations, repeats=repeats, value=total)
 
 
@@ -279,7 +279,7 @@ def check_plan(instance: Instance, rounds: Sequence[Sequence[Sequence[str]]]) ->
 
 
 def upper_bound(instance: Instance) -> int:
-    """The simple bound of SCHEMA.md: each person meets at most b_i new partners in the rounds
+    """The simple bound of docs/seating.md: each person meets at most b_i new partners in the rounds
     left, at best their b_i most valuable ones; halve the sum, add what the played rounds hold."""
     validate(instance)
     people = instance.attendees
@@ -287,7 +287,7 @@ def upper_bound(instance: Instance) -> int:
     index = {a.id: i for i, a in enumerate(people)}
     values = _value_matrix(people, instance.weights)
     played = len(instance.fixed_rounds)
-    met = [set() for _ in range(n)]
+    met: list[set[int]] = [set() for _ in range(n)]
     fixed_value = 0
     for tables in instance.fixed_rounds:
         for table in tables:
@@ -416,7 +416,7 @@ class _Search:
         self.rng.shuffle(edges)
         edges.sort(key=lambda e: -e[0])
         tables: list[list[int]] = []
-        seated = set()
+        seated: set[int] = set()
         for _, a, b in edges:
             if len(tables) == len(sizes):
                 break
