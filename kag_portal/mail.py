@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
@@ -23,7 +23,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
-from django.template import Context, TemplateDoesNotExist, engines
+from django.template import Context, Template, TemplateDoesNotExist, engines
+from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -65,9 +66,14 @@ def unsubscribe(*, email: str, topic: str) -> None:
     MailOptOut.objects.get_or_create(email=email.lower(), topic=topic)
 
 
+def _template_engine():
+    """The Django template engine itself, whose templates render a plain Context."""
+    return cast(DjangoTemplates, engines["django"]).engine
+
+
 def _render_plain_text(name: str, context: dict) -> str:
     """Subjects and text bodies are not HTML: "Müller & Söhne" must not arrive as "&amp;"."""
-    template = engines["django"].engine.get_template(name)
+    template = _template_engine().get_template(name)
     return template.render(Context(context, autoescape=False))
 
 
@@ -76,6 +82,7 @@ def render_mail(*, template: str, context: dict, language: str) -> tuple[str, st
     with translation.override(language):
         subject = _render_plain_text(f"emails/{template}.subject.txt", context)
         body_text = _render_plain_text(f"emails/{template}.txt", context)
+        body_html: str
         try:
             body_html = render_to_string(f"emails/{template}.html", context)
         except TemplateDoesNotExist:
@@ -278,9 +285,10 @@ class BatchTemplates:
     """A template triplet loaded once for a batch; render() gives one recipient's mail."""
 
     def __init__(self, template: str):
-        engine = engines["django"].engine
-        self.subject = engine.get_template(f"emails/{template}.subject.txt")
-        self.text = engine.get_template(f"emails/{template}.txt")
+        engine = _template_engine()
+        self.subject: Template = engine.get_template(f"emails/{template}.subject.txt")
+        self.text: Template = engine.get_template(f"emails/{template}.txt")
+        self.html: Any
         try:
             self.html = engines["django"].get_template(f"emails/{template}.html")
         except TemplateDoesNotExist:

@@ -9,6 +9,7 @@ everybody gets an issue once, however often the fan-out runs.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
@@ -32,6 +33,9 @@ CONFIRM_MAX_AGE = timedelta(days=7)
 DEFAULT_LOOKBACK = timedelta(weeks=6)
 BLOCK_LIMIT = 8
 BATCH = 500
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 # --- the blocks ------------------------------------------------------------------------------
@@ -118,9 +122,9 @@ BLOCK_HEADINGS = {
 }
 
 
-def display_blocks(content: dict) -> list[tuple[str, str, list[dict]]]:
+def display_blocks(content: dict) -> list[tuple[str, str | _StrPromise, list[dict]]]:
     """(key, heading, items) of the blocks that have something, ready for a template."""
-    shown = []
+    shown: list[tuple[str, str | _StrPromise, list[dict]]] = []
     for key, heading in BLOCK_HEADINGS.items():
         items = [
             {**item, "when": datetime.fromisoformat(item["when"]) if item.get("when") else None}
@@ -185,7 +189,7 @@ def subscribe(*, email: str, language: str, now: datetime | None = None) -> None
 
 def subscriber_for_token(token: str) -> Subscriber | None:
     try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE.total_seconds())
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
         return None
     subscriber = Subscriber.objects.filter(pk=data.get("s")).first()

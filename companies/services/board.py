@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -114,7 +115,10 @@ def matching_open_requests(company: Company, limit: int = 5) -> list[HelpRequest
         )[:limit]
     )
     for help_request in requests:
-        help_request.matching_tags = [t for t in help_request.tags.all() if t.key in offer_keys]
+        # An attribute for the template, like the annotated answer_count.
+        cast(Any, help_request).matching_tags = [
+            t for t in help_request.tags.all() if t.key in offer_keys
+        ]
     return requests
 
 

@@ -10,6 +10,7 @@ import io
 import secrets
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -22,6 +23,9 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..models import Company
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 MAX_BYTES = 2 * 1024 * 1024
 MIN_SIDE = 32
@@ -41,11 +45,11 @@ class ImageMessages:
     photos) share the checks but name their own kind of picture. Lazy: rendered in the language
     active when the error is raised."""
 
-    too_large: str  # %(size)s: the file's size in MB
-    too_large_unknown: str
-    not_an_image: str
-    too_many_pixels: str  # %(width)s, %(height)s, %(max)s
-    too_few_pixels: str  # %(width)s, %(height)s, %(min)s
+    too_large: str | _StrPromise  # %(size)s: the file's size in MB
+    too_large_unknown: str | _StrPromise
+    not_an_image: str | _StrPromise
+    too_many_pixels: str | _StrPromise  # %(width)s, %(height)s, %(max)s
+    too_few_pixels: str | _StrPromise  # %(width)s, %(height)s, %(min)s
 
 
 LOGO_MESSAGES = ImageMessages(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db.models import IntegerField, Value
@@ -69,10 +70,13 @@ def _candidates(company: Company, need_ids: list[int], offer_ids: list[int]) -> 
     """Every public company (but this one) sharing a tag, with the shared tags: one query (the
     public filter as in directory.public_companies, on the join the rows need anyway)."""
     rows = None
-    for through, tag_ids, kind in (
+    # The two through models differ only in name; typed loosely, as the stubs cannot follow an
+    # annotation on a union of them.
+    links: list[tuple[Any, list[int], int]] = [
         (Company.offers.through, need_ids, 0),
         (Company.needs.through, offer_ids, 1),
-    ):
+    ]
+    for through, tag_ids, kind in links:
         if not tag_ids:
             continue
         part = (
@@ -134,7 +138,7 @@ def _ranked(
             continue
         if direction is Direction.WE_HELP and not result.we_can_help_with:
             continue
-        ranked.append((by_pk[other.id], result))
+        ranked.append((by_pk[cast(int, other.id)], result))
         if len(ranked) == limit:
             break
     return ranked

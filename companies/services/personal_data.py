@@ -8,6 +8,8 @@ deleted.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.db import transaction
 from django.db.models import CharField, Count, Q, Value
 from django.db.models.functions import Cast, Concat
@@ -44,7 +46,8 @@ def blockers(user) -> list[Blocker]:
     found = []
     for company in companies_blocking_deletion(user):
         actions = []
-        if company.member_count > 1:
+        # member_count: annotated by companies_blocking_deletion.
+        if cast(Any, company).member_count > 1:
             actions.append(
                 (
                     _("Hand over ownership to another member"),

@@ -52,7 +52,7 @@ def refresh_search_document(company: Company) -> None:
         company.short_description,
         company.description,
         company.town.name if company.town_id else "",
-        company.industry.name_de if company.industry_id else "",
+        company.industry.name_de if company.industry is not None else "",
         " ".join(offers),
         " ".join(needs),
     ]

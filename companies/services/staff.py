@@ -7,6 +7,7 @@ Every function here is called from the staff views (companies/views/staff.py) on
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -149,29 +150,32 @@ def review_queue() -> QuerySet[Company]:
 # --- Tags ------------------------------------------------------------------------------------
 
 
-def _tag_links() -> list[tuple[type[models.Model], str, str]]:
+def _tag_links() -> list[tuple[Any, str, str]]:
     """Every many-to-many table that points at Tag, as (through model, tag column, owner column).
 
     Found from the model meta, so a tag field that a later app adds (events, matchmaking) is
     merged too without touching this code.
     """
-    links = []
+    links: list[tuple[Any, str, str]] = []
     for relation in Tag._meta.related_objects:
         if not relation.many_to_many:
             continue
-        field = relation.field
+        # Typed loosely: the stubs know a related object's field only as a foreign key.
+        field: Any = relation.field
         through = field.remote_field.through
         links.append((through, field.m2m_reverse_field_name(), field.m2m_field_name()))
     return links
 
 
-def _tag_foreign_keys() -> list[tuple[type[models.Model], str]]:
-    return [
+def _tag_foreign_keys() -> list[tuple[Any, str]]:
+    # A related model is never the string "self" here (that is only how a field may name it).
+    related: list[tuple[Any, str]] = [
         (relation.related_model, relation.field.name)
         for relation in Tag._meta.related_objects
         if relation.one_to_many
-        and not relation.related_model._meta.auto_created  # the M2M through rows are above
     ]
+    # The M2M through rows are handled by _tag_links().
+    return [(model, name) for model, name in related if not model._meta.auto_created]
 
 
 def tags_with_usage() -> QuerySet[Tag]:

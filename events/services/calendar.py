@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from icalendar.enums import STATUS
 
 from kag_portal.mail import absolute_url
 
@@ -53,12 +54,12 @@ def _component(event: Event, *, waitlisted: bool = False) -> icalendar.Event:
         notes.append(_("You are on the waitlist for this event."))
     notes.append(url)
     if event.status == Event.Status.CANCELLED:
-        status = "CANCELLED"
+        status = STATUS.CANCELLED
     elif waitlisted:
         # Not a confirmed place yet: calendars show it as tentative.
-        status = "TENTATIVE"
+        status = STATUS.TENTATIVE
     else:
-        status = "CONFIRMED"
+        status = STATUS.CONFIRMED
     component = icalendar.Event.new(
         uid=event_uid(event),
         sequence=event.calendar_sequence,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import overload
 
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -27,7 +28,7 @@ NOTIFIED_FIELDS = (
 CALENDAR_FIELDS = (*NOTIFIED_FIELDS, "title", "description")
 
 # Defaults by format for a new event (local time, places); from the region's usual events.
-FORMAT_DEFAULTS = {
+FORMAT_DEFAULTS: dict[str, dict] = {
     Event.Format.NETWORK_EVENING: {"start": (18, 0), "end": (22, 0), "capacity": 60},
     Event.Format.BREAKFAST: {"start": (8, 0), "end": (10, 0), "capacity": 30},
     Event.Format.COMPANY_VISIT: {"start": (16, 0), "end": (18, 0), "capacity": 25},
@@ -167,6 +168,10 @@ def cancel_event(*, event: Event) -> int:
     )
 
 
+@overload
+def _shift(value: datetime, days: int) -> datetime: ...
+@overload
+def _shift(value: None, days: int) -> None: ...
 def _shift(value: datetime | None, days: int) -> datetime | None:
     # Same wall-clock time on the new day, also across a change to or from summer time.
     if value is None:
