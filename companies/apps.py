@@ -9,11 +9,11 @@ class CompaniesConfig(AppConfig):
     def ready(self) -> None:
         from kag_portal import demo
 
-        from .services.demo import seed_companies, seed_towns
+        from . import demo as companies_demo
 
-        demo.register(10, "towns", seed_towns)
+        demo.register(10, "towns", companies_demo.seed_towns)
         # After the demo people (0): some of them own demo companies.
-        demo.register(20, "companies", seed_companies)
+        demo.register(20, "companies", companies_demo.seed_companies)
 
         from kag_portal import me_sections
 

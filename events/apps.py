@@ -48,10 +48,10 @@ class EventsConfig(AppConfig):
             event_data.give_back_company_places, dispatch_uid="events_company_deleted"
         )
 
-        from .services.demo import seed_events
+        from . import demo as events_demo
 
         # After the demo companies (20): their owners register for the demo events.
-        demo.register(30, "events", seed_events)
+        demo.register(30, "events", events_demo.seed_events)
 
         from companies.models import Company, Town
         from kag_portal import caching

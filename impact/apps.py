@@ -11,7 +11,7 @@ class ImpactConfig(AppConfig):
     def ready(self) -> None:
         from kag_portal import demo
 
-        from .demo import seed_history
+        from . import demo as impact_demo
 
         # A year of history for the dashboard: last, after every other demo loader (up to 90).
-        demo.register(95, "impact_history", seed_history)
+        demo.register(95, "impact_history", impact_demo.seed_history)

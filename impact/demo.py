@@ -12,7 +12,7 @@ everything else comes from a fixed random seed, so every run of a fresh database
 Every person here is invented; addresses use the reserved ".example" domain.
 
 The history's speed-dating evenings all lie before the demo's own past evening
-(events.services.demo): the follow-ups demo picks "the latest past speed-dating evening" on every
+(events/demo.py): the follow-ups demo picks "the latest past speed-dating evening" on every
 run and must keep finding that one.
 """
 
@@ -26,6 +26,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from companies.demo import DEMO_POSTAL_CODES
 from companies.models import (
     Company,
     Cooperation,
@@ -35,7 +36,6 @@ from companies.models import (
     Membership,
     Town,
 )
-from companies.services.demo import DEMO_POSTAL_CODES
 from companies.services.tags import get_or_create_tags
 from companies.tags import normalize_tag
 from events.models import Event, EventInvitation, Feedback, Registration

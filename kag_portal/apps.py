@@ -7,7 +7,10 @@ class KagPortalConfig(AppConfig):
     verbose_name = _("KAG Portal")
 
     def ready(self) -> None:
-        from . import personal_data
+        from . import demo, personal_data
+
+        # First of the demo loaders: the people who own demo companies and register for events.
+        demo.register(0, "people", demo.seed_people)
 
         personal_data.register(
             "account", personal_data.export_account, personal_data.delete_account

@@ -9,8 +9,8 @@ class StoriesConfig(AppConfig):
     def ready(self) -> None:
         from kag_portal import demo, personal_data
 
+        from . import demo as stories_demo
         from . import services
-        from .demo import seed_stories
 
         # Stories a person wrote and approvals they gave; at deletion the stories stay.
         personal_data.register(
@@ -22,7 +22,7 @@ class StoriesConfig(AppConfig):
             services.withdraw_for_deleted_company, dispatch_uid="stories_company_deleted"
         )
         # After the events (30) and matchmaking: the story began at the past demo evening.
-        demo.register(50, "stories", seed_stories)
+        demo.register(50, "stories", stories_demo.seed_stories)
 
         from kag_portal import me_sections
 

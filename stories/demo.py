@@ -1,7 +1,7 @@
 """Demo data for `manage.py seed_demo`: the clamping-tool and fine-mechanics cooperation as a
 published story from the past network evening, and cooperations in other states.
 
-Every firm and person is fictional (companies.services.demo). Idempotent: cooperations are found
+Every firm and person is fictional (companies/demo.py). Idempotent: cooperations are found
 by their description, the story by its title.
 """
 
@@ -22,6 +22,8 @@ STORY_COOPERATION = (
     "Spannwerk fertigt mitlaufende Sonder-Spannzangen für die Gewindespindeln, die Feinwerk Suhl "
     "in Messsysteme einbaut; Feinwerk kalibriert dafür Spannwerks Prüfmittel."
 )
+# The two firms of the story, the one that told it first.
+STORY_COMPANIES = ("spannwerk-zella-mehlis", "feinwerk-suhl")
 STORY_TITLE = "Vom Speed-Dating an die Drehbank: Spannwerk und Feinwerk"
 STORY_LEAD = (
     "Acht Minuten am Stehtisch, dann war klar: Was Feinwerk Suhl seit Jahren im Ausland "
@@ -117,44 +119,21 @@ def _cooperation(
 @transaction.atomic
 def seed_stories(say: Callable[[str], None]) -> None:
     companies = {c.slug: c for c in Company.objects.filter(slug__in=_slugs())}
-    spannwerk = companies.get("spannwerk-zella-mehlis")
-    feinwerk = companies.get("feinwerk-suhl")
-    if spannwerk is None or feinwerk is None:
+    story_companies = [companies.get(slug) for slug in STORY_COMPANIES]
+    if any(company is None for company in story_companies):
         say("stories: demo companies missing, nothing made")
         return
     evening = _past_network_evening()
     cooperation = _cooperation(
         STORY_COOPERATION,
-        [spannwerk, feinwerk],
+        story_companies,
         Cooperation.Origin.EVENT if evening else Cooperation.Origin.OTHER,
         Cooperation.WithoutKag.PROBABLY_NOT,
         True,
     )
     staff = _staff()
-    story = Story.objects.filter(title=STORY_TITLE).first()
-    if story is None:
-        now = timezone.now()
-        story = Story.objects.create(
-            cooperation=cooperation,
-            title=STORY_TITLE,
-            lead=STORY_LEAD,
-            body=STORY_BODY,
-            event=evening,
-            author=staff,
-            status=Story.Status.PUBLISHED,
-            released_at=now,
-            released_by=staff,
-            published_at=now,
-        )
-        story.companies.set([spannwerk, feinwerk])
-        for company in (spannwerk, feinwerk):
-            StoryApproval.objects.create(
-                story=story,
-                company=company,
-                text_version=story.text_version,
-                approved_by=_owner(company),
-                approved_at=now,
-            )
+    if not Story.objects.filter(title=STORY_TITLE).exists():
+        _publish_story(cooperation, story_companies, evening, staff)
     made = 0
     for description, slugs, origin, without_kag, confirmed in OTHER_COOPERATIONS:
         if all(slug in companies for slug in slugs):
@@ -163,8 +142,36 @@ def seed_stories(say: Callable[[str], None]) -> None:
     say(f"stories: 1 published story, {made} more cooperations")
 
 
+def _publish_story(
+    cooperation: Cooperation, companies: list[Company], evening: Event | None, staff
+) -> None:
+    """The story, released by staff and approved by the owners of both companies."""
+    now = timezone.now()
+    story = Story.objects.create(
+        cooperation=cooperation,
+        title=STORY_TITLE,
+        lead=STORY_LEAD,
+        body=STORY_BODY,
+        event=evening,
+        author=staff,
+        status=Story.Status.PUBLISHED,
+        released_at=now,
+        released_by=staff,
+        published_at=now,
+    )
+    story.companies.set(companies)
+    for company in companies:
+        StoryApproval.objects.create(
+            story=story,
+            company=company,
+            text_version=story.text_version,
+            approved_by=_owner(company),
+            approved_at=now,
+        )
+
+
 def _slugs() -> set[str]:
-    return {"spannwerk-zella-mehlis", "feinwerk-suhl"} | {
+    return set(STORY_COMPANIES) | {
         slug for _d, slugs, *_rest in OTHER_COOPERATIONS for slug in slugs
     }
 

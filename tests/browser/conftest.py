@@ -59,7 +59,7 @@ def site_pages(transactional_db) -> None:
 
 @pytest.fixture
 def towns(transactional_db) -> None:
-    from companies.services.demo import seed_towns
+    from companies.demo import seed_towns
 
     seed_towns(lambda _message: None)
 

@@ -7,9 +7,9 @@ import io
 
 import pytest
 
+from companies.demo import seed_towns
 from companies.models import Certification, Company, Industry, Town
 from companies.services import csv_io
-from companies.services.demo import seed_towns
 from tests.factories import CompanyFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from companies.demo import seed_towns
 from companies.models import Company, Tag
 from companies.services import csv_io
-from companies.services.demo import seed_towns
 from tests.factories import CompanyFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

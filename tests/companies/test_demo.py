@@ -8,9 +8,9 @@ import time
 import pytest
 from django.core.management import call_command
 
+from companies.demo import DEMO_COMPANIES
 from companies.matching import Profile, best_partners, fit
 from companies.models import Company, HelpRequest, Membership, Tag, Town
-from companies.services.demo import DEMO_COMPANIES
 
 pytestmark = pytest.mark.django_db
 

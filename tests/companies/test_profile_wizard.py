@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def towns():
-    from companies.services.demo import seed_towns
+    from companies.demo import seed_towns
 
     seed_towns(lambda _message: None)
     return {town.slug: town for town in Town.objects.all()}

@@ -551,7 +551,7 @@ def test_members_do_not_see_no_show_badges_anywhere(client):
 
 
 def test_the_demo_past_evening_has_attendance_with_two_no_shows():
-    from events.services.demo import seed_events
+    from events.demo import seed_events
     from tests.factories import TownFactory
 
     TownFactory(slug="suhl")

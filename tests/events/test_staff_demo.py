@@ -6,12 +6,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from events.demo import RUN_TEAMS
 from events.models import Event, Registration
-from events.services.demo import RUN_TEAMS
 
 pytestmark = pytest.mark.django_db
 
-# The events of events/services/demo.py; other apps' demos add a past year of their own.
+# The events of events/demo.py; other apps' demos add a past year of their own.
 DEMO_TITLES = {
     "Netzwerkabend mit Speed-Dating",
     "5. Unternehmerfrühstück",

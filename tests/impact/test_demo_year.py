@@ -16,7 +16,7 @@ from impact.demo import HISTORY_EVENTS
 from impact.figures import figures
 from impact.forms import default_period
 from impact.lists import FIGURE_LISTS
-from kag_portal.management.commands.seed_demo import DEMO_PEOPLE
+from kag_portal.demo import DEMO_PEOPLE
 from matchmaking.models import Seat
 from tests.factories import StaffFactory
 

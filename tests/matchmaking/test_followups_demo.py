@@ -6,8 +6,8 @@ import pytest
 
 from companies.models import Cooperation
 from kag_portal.models import OutboxMail
+from matchmaking.demo import _rotating_pairs, seed_followups
 from matchmaking.models import ContactMark, Seat, SeatingPlan
-from matchmaking.services.demo_followups import _rotating_pairs, seed_followups
 from tests.matchmaking.followups_helpers import attendee, evening, seat_plan
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from events.models import Event, Registration
 from kag_portal.personal_data import delete_user_data
+from matchmaking.demo import COMING_EVENING, PAST_EVENING
 from matchmaking.models import Seat, SeatingPlan
 from matchmaking.services import seating
-from matchmaking.services.demo import COMING_EVENING, PAST_EVENING
 
 from .seating_helpers import attendees, speed_dating_event
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from companies.services.demo import seed_towns
+from companies.demo import seed_towns
 from kag_portal.models import BarrierReport, OutboxMail, SitePage
 
 pytestmark = pytest.mark.django_db

@@ -1,3 +1,9 @@
+"""Demo data of the companies app for `manage.py seed_demo`: the towns of the region, about 60
+fictional companies (their owners are demo people of kag_portal/demo.py) and open requests.
+
+Idempotent: towns and companies are found by slug, requests by company and title.
+"""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,11 +12,13 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 
-from ..models import Certification, Company, HelpRequest, Industry, Membership, Tag, Town
-from ..tags import normalize_tag
-from .reference_data import WZ_DIVISIONS, load_reference_data
-from .search import refresh_search_document
-from .tags import get_or_create_tags
+from .models import Certification, Company, HelpRequest, Industry, Membership, Tag, Town
+from .services.reference_data import WZ_DIVISIONS, load_reference_data
+from .services.search import refresh_search_document
+from .services.tags import get_or_create_tags
+from .tags import normalize_tag
+
+Say = Callable[[str], None]
 
 # The four towns of the "Kommunale Arbeitsgemeinschaft für ein Oberzentrum Südthüringen".
 KAG_TOWNS = [
@@ -26,10 +34,21 @@ REGION_TOWNS = [
     ("Meiningen", "meiningen"),
     ("Ilmenau", "ilmenau"),
 ]
+# One postal code per town for the demo addresses.
+DEMO_POSTAL_CODES = {
+    "oberhof": "98559",
+    "schleusingen": "98553",
+    "suhl": "98527",
+    "zella-mehlis": "98544",
+    "schmalkalden": "98574",
+    "hildburghausen": "98646",
+    "meiningen": "98617",
+    "ilmenau": "98693",
+}
 
 
 @transaction.atomic
-def seed_towns(say: Callable[[str], None]) -> None:
+def seed_towns(say: Say) -> None:
     for towns, is_member in ((KAG_TOWNS, True), (REGION_TOWNS, False)):
         for name, slug in towns:
             Town.objects.update_or_create(
@@ -428,86 +447,50 @@ def _demo_moment(index: int) -> datetime:
     return DEMO_CONSENT_AT + timedelta(hours=7 * index)
 
 
+@dataclass(frozen=True)
+class _Lookups:
+    """The rows the demo companies point at, loaded once."""
+
+    towns: dict[str, Town]
+    industries: dict[str, Industry]
+    certifications: dict[str, Certification]
+    owners: dict[str, object]  # the demo people by e-mail
+    tags: dict[str, Tag]
+
+    def tag_list(self, names: tuple[str, ...]) -> list[Tag]:
+        return [self.tags[normalize_tag(name)] for name in names]
+
+
 @transaction.atomic
-def seed_companies(say: Callable[[str], None]) -> None:
-    """About 60 fictional companies, their owners among the demo people, and open requests.
-    Idempotent: companies by slug, requests by company and title."""
+def seed_companies(say: Say) -> None:
+    """About 60 fictional companies, their owners among the demo people, and open requests."""
+    lookups = _lookups()
+    companies = {
+        demo.slug: _seed_company(demo, index, lookups) for index, demo in enumerate(DEMO_COMPANIES)
+    }
+    for request in DEMO_REQUESTS:
+        _seed_request(request, companies, lookups)
+    published = sum(1 for demo in DEMO_COMPANIES if demo.status == Company.Status.PUBLISHED)
+    say(
+        f"companies: {len(DEMO_COMPANIES)} demo companies ({published} published), "
+        f"{len(DEMO_REQUESTS)} open requests"
+    )
+
+
+def _lookups() -> _Lookups:
     from kag_portal.models import User
 
     if Industry.objects.exclude(section=None).count() < len(WZ_DIVISIONS):
         # A database migrated before the divisions were filled in.
         load_reference_data(Industry, Certification)
-    towns = {town.slug: town for town in Town.objects.all()}
-    industries = {industry.code: industry for industry in Industry.objects.all()}
-    certifications = {item.code: item for item in Certification.objects.all()}
-    owners = {user.email: user for user in User.objects.filter(email__in=_demo_owner_emails())}
     labels = [label for c in DEMO_COMPANIES for label in (*c.offers, *c.needs)]
     labels += [label for request in DEMO_REQUESTS for label in request[4]]
-    tags = {tag.key: tag for tag in get_or_create_tags(labels)}
-
-    def tag_list(names: tuple[str, ...]) -> list[Tag]:
-        return [tags[normalize_tag(name)] for name in names]
-
-    companies = {}
-    for index, demo in enumerate(DEMO_COMPANIES):
-        owner = owners.get(demo.owner)
-        status = demo.status
-        moment = _demo_moment(index)
-        consented = status != Company.Status.DRAFT
-        company, _created = Company.objects.update_or_create(
-            slug=demo.slug,
-            defaults={
-                "name": demo.name,
-                "town": towns[demo.town],
-                "street": demo.street,
-                "postal_code": DEMO_POSTAL_CODES[demo.town],
-                "website": f"https://{demo.slug}.example",
-                "public_email": f"info@{demo.slug}.example",
-                # No phone numbers: an invented one could be a real person's.
-                "public_phone": "",
-                "short_description": demo.short,
-                "description": demo.description,
-                "founded_year": demo.founded,
-                "size_band": demo.size,
-                "industry": industries[demo.industry],
-                "serves_regional": True,
-                "serves_national": demo.size != "1-9",
-                "serves_international": demo.international,
-                "apprenticeship_places": demo.apprentices,
-                "status": status,
-                "public_consent_at": moment if consented else None,
-                "public_consent_by": owner if consented else None,
-                "submitted_at": moment if consented else None,
-                "published_at": moment if status == Company.Status.PUBLISHED else None,
-                "rejection_reason": "",
-            },
-        )
-        company.offers.set(tag_list(demo.offers))
-        company.needs.set(tag_list(demo.needs))
-        company.certifications.set([certifications[code] for code in demo.certifications])
-        if owner is not None:
-            Membership.objects.update_or_create(
-                company=company, user=owner, defaults={"role": Membership.Role.OWNER}
-            )
-        refresh_search_document(company)
-        companies[demo.slug] = company
-
-    for slug, author_email, title, description, request_tags in DEMO_REQUESTS:
-        help_request, _created = HelpRequest.objects.get_or_create(
-            company=companies[slug],
-            title=title,
-            defaults={
-                "author": owners.get(author_email),
-                "description": description,
-                "status": HelpRequest.Status.OPEN,
-            },
-        )
-        help_request.tags.set(tag_list(request_tags))
-
-    published = sum(1 for demo in DEMO_COMPANIES if demo.status == Company.Status.PUBLISHED)
-    say(
-        f"companies: {len(DEMO_COMPANIES)} demo companies ({published} published), "
-        f"{len(DEMO_REQUESTS)} open requests"
+    return _Lookups(
+        towns={town.slug: town for town in Town.objects.all()},
+        industries={industry.code: industry for industry in Industry.objects.all()},
+        certifications={item.code: item for item in Certification.objects.all()},
+        owners={user.email: user for user in User.objects.filter(email__in=_demo_owner_emails())},
+        tags={tag.key: tag for tag in get_or_create_tags(labels)},
     )
 
 
@@ -516,13 +499,62 @@ def _demo_owner_emails() -> set[str]:
     return emails | {request[1] for request in DEMO_REQUESTS if request[1]}
 
 
-DEMO_POSTAL_CODES = {
-    "oberhof": "98559",
-    "schleusingen": "98553",
-    "suhl": "98527",
-    "zella-mehlis": "98544",
-    "schmalkalden": "98574",
-    "hildburghausen": "98646",
-    "meiningen": "98617",
-    "ilmenau": "98693",
-}
+def _seed_company(demo: DemoCompany, index: int, lookups: _Lookups) -> Company:
+    owner = lookups.owners.get(demo.owner)
+    company, _created = Company.objects.update_or_create(
+        slug=demo.slug, defaults=_company_fields(demo, index, lookups, owner)
+    )
+    company.offers.set(lookups.tag_list(demo.offers))
+    company.needs.set(lookups.tag_list(demo.needs))
+    company.certifications.set([lookups.certifications[code] for code in demo.certifications])
+    if owner is not None:
+        Membership.objects.update_or_create(
+            company=company, user=owner, defaults={"role": Membership.Role.OWNER}
+        )
+    refresh_search_document(company)
+    return company
+
+
+def _company_fields(demo: DemoCompany, index: int, lookups: _Lookups, owner) -> dict:
+    # A draft was never consented to, submitted or published; the others at a fixed moment.
+    consented = demo.status != Company.Status.DRAFT
+    moment = _demo_moment(index) if consented else None
+    return {
+        "name": demo.name,
+        "town": lookups.towns[demo.town],
+        "street": demo.street,
+        "postal_code": DEMO_POSTAL_CODES[demo.town],
+        "website": f"https://{demo.slug}.example",
+        "public_email": f"info@{demo.slug}.example",
+        # No phone numbers: an invented one could be a real person's.
+        "public_phone": "",
+        "short_description": demo.short,
+        "description": demo.description,
+        "founded_year": demo.founded,
+        "size_band": demo.size,
+        "industry": lookups.industries[demo.industry],
+        "serves_regional": True,
+        "serves_national": demo.size != "1-9",
+        "serves_international": demo.international,
+        "apprenticeship_places": demo.apprentices,
+        "status": demo.status,
+        "public_consent_at": moment,
+        "public_consent_by": owner if consented else None,
+        "submitted_at": moment,
+        "published_at": moment if demo.status == Company.Status.PUBLISHED else None,
+        "rejection_reason": "",
+    }
+
+
+def _seed_request(request: tuple, companies: dict[str, Company], lookups: _Lookups) -> None:
+    slug, author_email, title, description, tags = request
+    help_request, _created = HelpRequest.objects.get_or_create(
+        company=companies[slug],
+        title=title,
+        defaults={
+            "author": lookups.owners.get(author_email),
+            "description": description,
+            "status": HelpRequest.Status.OPEN,
+        },
+    )
+    help_request.tags.set(lookups.tag_list(tags))
