@@ -483,15 +483,19 @@ def _lookups() -> _Lookups:
     if Industry.objects.exclude(section=None).count() < len(WZ_DIVISIONS):
         # A database migrated before the divisions were filled in.
         load_reference_data(Industry, Certification)
-    labels = [label for c in DEMO_COMPANIES for label in (*c.offers, *c.needs)]
-    labels += [label for request in DEMO_REQUESTS for label in request[4]]
     return _Lookups(
         towns={town.slug: town for town in Town.objects.all()},
         industries={industry.code: industry for industry in Industry.objects.all()},
         certifications={item.code: item for item in Certification.objects.all()},
         owners={user.email: user for user in User.objects.filter(email__in=_demo_owner_emails())},
-        tags={tag.key: tag for tag in get_or_create_tags(labels)},
+        tags={tag.key: tag for tag in get_or_create_tags(_demo_labels())},
     )
+
+
+def _demo_labels() -> list[str]:
+    """The offers, needs and request tags of the demo, as written."""
+    labels = [label for c in DEMO_COMPANIES for label in (*c.offers, *c.needs)]
+    return labels + [label for request in DEMO_REQUESTS for label in request[4]]
 
 
 def _demo_owner_emails() -> set[str]:

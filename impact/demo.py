@@ -43,6 +43,14 @@ from matchmaking.models import ContactMark, Seat, SeatingPlan
 
 SEED = 20261124  # fixed: the same history on every machine
 F = Event.Format
+# The fields of an event's speed-dating block: all set or all empty.
+SPEED_DATING_FIELDS = (
+    "speed_dating_starts_at",
+    "speed_dating_rounds",
+    "speed_dating_round_minutes",
+    "speed_dating_change_minutes",
+    "speed_dating_table_size",
+)
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,8 @@ MARK_NOTES = [
     "Kennt jemanden für Verbundausbildung.",
     "",
 ]
+# What every company wrote when it answered a request.
+ANSWER = "Das können wir. Schicken Sie uns die Zeichnung, wir melden uns."
 
 # (asking company, days ago, title, description, tags, companies that answered, the helper named
 # at closing: "" closed without one, None still open). Few stay open: the board is for today.
@@ -232,6 +242,9 @@ def _people(rng: random.Random, companies: list[Company], owners: dict) -> list[
     return people
 
 
+# --- Speed-dating tables ----------------------------------------------------------------------
+
+
 def speed_dating_rounds(
     rng: random.Random, people: list, rounds: int, size: int, *, company=lambda p: p.company_id
 ) -> list[list[list]]:
@@ -242,46 +255,85 @@ def speed_dating_rounds(
     met: set[frozenset] = set()
     plan = []
     for _round in range(rounds):
-        best = None
-        for _attempt in range(200):
-            order = list(people)
-            rng.shuffle(order)
-            tables: list[list] = [[] for _ in sizes]
-            for person in order:
-                free = [
-                    i
-                    for i, table in enumerate(tables)
-                    if len(table) < sizes[i] and all(company(o) != company(person) for o in table)
-                ]
-                if not free:
-                    break
-                tables[
-                    min(
-                        free,
-                        key=lambda i: (
-                            sum(frozenset((id(person), id(o))) in met for o in tables[i]),
-                            len(tables[i]),
-                        ),
-                    )
-                ].append(person)
-            else:
-                repeats = sum(
-                    frozenset((id(a), id(b))) in met
-                    for table in tables
-                    for a in table
-                    for b in table
-                    if a is not b
-                )
-                if best is None or repeats < best[0]:
-                    best = (repeats, tables)
-                if repeats == 0:
-                    break
-        if best is None:
+        tables = _best_round(rng, people, sizes, met, company)
+        if tables is None:
             break
-        for table in best[1]:
-            met.update(frozenset((id(a), id(b))) for a in table for b in table if a is not b)
-        plan.append(best[1])
+        _remember_meetings(tables, met)
+        plan.append(tables)
     return plan
+
+
+def _remember_meetings(tables: list[list], met: set) -> None:
+    for table in tables:
+        met.update(frozenset((id(a), id(b))) for a in table for b in table if a is not b)
+
+
+def _best_round(rng: random.Random, people: list, sizes: list[int], met: set, company):
+    """Of up to 200 shuffled seatings the one with the fewest repeated meetings (the first with
+    none); None when no order seats everyone."""
+    best = None
+    for _attempt in range(200):
+        order = list(people)
+        rng.shuffle(order)
+        tables = _seat_in_order(order, sizes, met, company)
+        if tables is None:
+            continue
+        repeats = _repeats(tables, met)
+        if best is None or repeats < best[0]:
+            best = (repeats, tables)
+        if repeats == 0:
+            break
+    return None if best is None else best[1]
+
+
+def _seat_in_order(order: list, sizes: list[int], met: set, company) -> list[list] | None:
+    """Each person at a table with room and nobody of their company: where they met the fewest,
+    then the emptiest. None when someone finds no such table."""
+    tables: list[list] = [[] for _ in sizes]
+    for person in order:
+        free = [
+            i
+            for i, table in enumerate(tables)
+            if len(table) < sizes[i] and all(company(o) != company(person) for o in table)
+        ]
+        if not free:
+            return None
+        tables[min(free, key=_table_rank(person, tables, met))].append(person)
+    return tables
+
+
+def _table_rank(person, tables: list[list], met: set):
+    """Orders the tables for `person`: fewest people met before first, then the emptiest."""
+
+    def rank(i: int) -> tuple[int, int]:
+        return sum(frozenset((id(person), id(o))) in met for o in tables[i]), len(tables[i])
+
+    return rank
+
+
+def _repeats(tables: list[list], met: set) -> int:
+    return sum(
+        frozenset((id(a), id(b))) in met
+        for table in tables
+        for a in table
+        for b in table
+        if a is not b
+    )
+
+
+# --- The history ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Region:
+    """What the history is made of: the KAG towns, the published demo companies (by slug too),
+    their owners (by company pk) and the staff person who ran the events."""
+
+    towns: dict[str, Town]
+    companies: list[Company]
+    by_slug: dict[str, Company]
+    owners: dict[int, object]
+    staff: object | None
 
 
 def _latest_allowed_evening(today: date) -> datetime:
@@ -297,35 +349,23 @@ def _latest_allowed_evening(today: date) -> datetime:
 
 @transaction.atomic
 def seed_history(say: Callable[[str], None]) -> None:
-    from kag_portal.models import User
-
-    titles = [item.title for item in HISTORY_EVENTS]
-    if Event.objects.filter(title__in=titles).exists():
+    if Event.objects.filter(title__in=[item.title for item in HISTORY_EVENTS]).exists():
         say("impact history: already there")
         return
-    towns = {town.slug: town for town in Town.objects.filter(is_kag_member=True)}
-    companies = list(Company.objects.filter(status=Company.Status.PUBLISHED).order_by("slug"))
-    if len(towns) < 4 or len(companies) < 20:
+    region = _region()
+    if region is None:
         say("impact history: demo towns or companies missing, nothing made")
         return
-    by_slug = {company.slug: company for company in companies}
-    owners = {
-        m.company_id: m.user
-        for m in Membership.objects.filter(
-            role=Membership.Role.OWNER, company__in=companies
-        ).select_related("user")
-    }
-    staff = User.objects.filter(is_staff=True).order_by("pk").first()
     rng = random.Random(SEED)
     today = timezone.localdate()
-    people = _people(rng, companies, owners)
+    people = _people(rng, region.companies, region.owners)
 
-    events = _make_events(today, towns, by_slug, staff)
-    places = _make_places(rng, events, people, staff)
+    events = _make_events(today, region)
+    places = _make_places(rng, events, people, region.staff)
     meetings = _make_seat_plans(rng, events, places)
     feedback = _make_feedback(rng, places)
-    requests = _make_requests(today, by_slug, owners)
-    cooperations = _make_cooperations(today, by_slug, owners, staff, events, requests)
+    requests = _make_requests(today, region)
+    cooperations = _make_cooperations(today, region, events, requests)
     say(
         f"impact history: {len(events)} past events, "
         f"{sum(len(rows) for rows in places.values())} places, {meetings} speed-dating seats, "
@@ -333,138 +373,200 @@ def seed_history(say: Callable[[str], None]) -> None:
     )
 
 
-def _make_events(today: date, towns: dict, by_slug: dict, staff) -> dict[str, Event]:
+def _region() -> _Region | None:
+    from kag_portal.models import User
+
+    towns = {town.slug: town for town in Town.objects.filter(is_kag_member=True)}
+    companies = list(Company.objects.filter(status=Company.Status.PUBLISHED).order_by("slug"))
+    if len(towns) < 4 or len(companies) < 20:
+        return None
+    owners = Membership.objects.filter(role=Membership.Role.OWNER, company__in=companies)
+    return _Region(
+        towns=towns,
+        companies=companies,
+        by_slug={company.slug: company for company in companies},
+        owners={m.company_id: m.user for m in owners.select_related("user")},
+        staff=User.objects.filter(is_staff=True).order_by("pk").first(),
+    )
+
+
+def _create_dated(model, dated_rows: list[tuple], fields: tuple[str, ...]) -> None:
+    """Saves the rows, then the moment each was made (auto_now_add overwrote it)."""
+    rows = [row for row, _moment in dated_rows]
+    model.objects.bulk_create(rows)
+    for row, moment in dated_rows:
+        for field in fields:
+            setattr(row, field, moment)
+    model.objects.bulk_update(rows, list(fields))
+
+
+# --- Events and places ------------------------------------------------------------------------
+
+
+def _make_events(today: date, region: _Region) -> dict[str, Event]:
     latest_evening = _latest_allowed_evening(today)
-    events = []
-    created = {}
-    for item in HISTORY_EVENTS:
-        day = today - timedelta(days=item.days_ago)
-        day -= timedelta(days=(day.weekday() - item.weekday) % 7)
-        starts_at = _at(day, item.hour)
-        block = item.speed_dating if starts_at < latest_evening else None
-        event = Event(
-            title=item.title,
-            format=item.format,
-            description="",
-            host_company=by_slug.get(item.host),
-            venue_name=item.venue,
-            venue_postal_code=DEMO_POSTAL_CODES.get(item.town, ""),
-            town=towns[item.town],
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=item.hours),
-            registration_deadline=starts_at - timedelta(days=2),
-            capacity=max(item.places + 10, 20),
-            places_per_company=item.per_company,
-            status=Event.Status.FINISHED,
-            speed_dating_starts_at=starts_at + timedelta(hours=1) if block else None,
-            speed_dating_rounds=block[0] if block else None,
-            speed_dating_round_minutes=8 if block else None,
-            speed_dating_change_minutes=2 if block else None,
-            speed_dating_table_size=block[1] if block else None,
-            created_by=staff,
-            published_at=starts_at - timedelta(days=35),
-        )
-        events.append(event)
-        created[event.title] = starts_at - timedelta(days=42)
-    Event.objects.bulk_create(events)
-    for event in events:  # auto_now_add overwrote it
-        event.created_at = created[event.title]
-    Event.objects.bulk_update(events, ["created_at"])
+    events = [_history_event(item, today, region, latest_evening) for item in HISTORY_EVENTS]
+    _create_dated(Event, [(e, e.starts_at - timedelta(days=42)) for e in events], ("created_at",))
     return {event.title: event for event in events}
+
+
+def _history_event(item: PastEvent, today: date, region: _Region, latest_evening) -> Event:
+    day = today - timedelta(days=item.days_ago)
+    day -= timedelta(days=(day.weekday() - item.weekday) % 7)
+    starts_at = _at(day, item.hour)
+    return Event(
+        title=item.title,
+        format=item.format,
+        description="",
+        host_company=region.by_slug.get(item.host),
+        venue_name=item.venue,
+        venue_postal_code=DEMO_POSTAL_CODES.get(item.town, ""),
+        town=region.towns[item.town],
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=item.hours),
+        registration_deadline=starts_at - timedelta(days=2),
+        capacity=max(item.places + 10, 20),
+        places_per_company=item.per_company,
+        status=Event.Status.FINISHED,
+        created_by=region.staff,
+        published_at=starts_at - timedelta(days=35),
+        **_speed_dating_fields(
+            item.speed_dating if starts_at < latest_evening else None, starts_at
+        ),
+    )
+
+
+def _speed_dating_fields(block: tuple[int, int] | None, starts_at: datetime) -> dict:
+    if block is None:
+        return dict.fromkeys(SPEED_DATING_FIELDS)
+    rounds, table_size = block
+    return {
+        "speed_dating_starts_at": starts_at + timedelta(hours=1),
+        "speed_dating_rounds": rounds,
+        "speed_dating_round_minutes": 8,
+        "speed_dating_change_minutes": 2,
+        "speed_dating_table_size": table_size,
+    }
 
 
 def _make_places(
     rng: random.Random, events: dict[str, Event], people: list[Person], staff
 ) -> dict[str, list[Registration]]:
     """Invitations, registrations (a few cancelled), check-ins with no-shows, and walk-ins."""
-    invitations: list[EventInvitation] = []
-    registrations: list[Registration] = []
-    asked_at: dict[int, datetime] = {}  # id(row) -> when it was made
+    invitations: list[tuple[EventInvitation, datetime]] = []
+    registrations: list[tuple[Registration, datetime]] = []
     for item in HISTORY_EVENTS:
-        event = events[item.title]
-        # People of the event's town are a little likelier to come.
-        weighted = sorted(
-            people, key=lambda p: rng.random() * (0.6 if p.company.town_id == event.town_id else 1)
+        invited, places = _places_at(rng, item, events[item.title], people, staff)
+        invitations += invited
+        registrations += places
+    _create_dated(EventInvitation, invitations, ("created_at",))
+    _create_dated(Registration, registrations, ("requested_at", "created_at"))
+    titles = {event.pk: title for title, event in events.items()}
+    places_by_title: dict[str, list[Registration]] = {title: [] for title in events}
+    for registration, _made in registrations:
+        places_by_title[titles[registration.event_id]].append(registration)
+    return places_by_title
+
+
+def _places_at(rng: random.Random, item: PastEvent, event: Event, people: list[Person], staff):
+    """One event's invitations and places, each with the moment it was made."""
+    coming, walk_ins, invited = _guests(rng, item, event, people)
+    invitations = [
+        EventInvitation(
+            event=event, email=p.email, company=p.company, person=p.user, invited_by=staff
         )
-        chosen: list[Person] = []
-        per_company: dict[int, int] = {}
-        for person in weighted:
-            if per_company.get(person.company.pk, 0) < item.per_company:
-                chosen.append(person)
-                per_company[person.company.pk] = per_company.get(person.company.pk, 0) + 1
-        coming, walk_ins = chosen[: item.places + 1], chosen[item.places + 1 : item.places + 3]
-        walk_ins = walk_ins[: rng.randint(0, 2)]
-        invited = set(rng.sample(range(len(coming)), k=round(len(coming) * 0.8)))
-        invited_people = [coming[i] for i in sorted(invited)]
-        invited_people += chosen[item.places + 3 : item.places + 3 + item.places]
-        by_email = {}
-        for person in invited_people:
-            invitation = EventInvitation(
-                event=event,
-                email=person.email,
-                company=person.company,
-                person=person.user,
-                invited_by=staff,
-            )
-            asked_at[id(invitation)] = event.starts_at - timedelta(days=28)
-            by_email[person.email] = invitation
-            invitations.append(invitation)
-        for index, person in enumerate(coming):
-            requested = event.starts_at - timedelta(
-                days=rng.randint(3, 25), hours=rng.randint(0, 9)
-            )
-            cancelled = index == len(coming) - 1  # one place given back before each event
-            came = not cancelled and rng.random() < 0.85
-            registration = Registration(
-                event=event,
-                company=person.company,
-                person=person.user,
-                name=person.name,
-                email=person.email,
-                registered_by=person.user,
-                status=Registration.Status.CANCELLED
-                if cancelled
-                else Registration.Status.CONFIRMED,
-                confirmed_at=requested,
-                cancelled_at=requested + timedelta(days=1) if cancelled else None,
-                checked_in_at=event.starts_at + timedelta(minutes=index % 40) if came else None,
-                checked_in_by=staff if came else None,
-                invitation=by_email.get(person.email),
-                shirt_size=rng.choice(["S", "M", "L", "XL"])
-                if item.format == F.COMPANY_RUN
-                else "",
-            )
-            asked_at[id(registration)] = requested
-            registrations.append(registration)
-        for minute, person in enumerate(walk_ins):
-            at_the_door = event.starts_at + timedelta(minutes=20 + minute)
-            registration = Registration(
-                event=event,
-                company=person.company,
-                person=person.user,
-                name=person.name,
-                email=person.email,
-                status=Registration.Status.CONFIRMED,
-                confirmed_at=at_the_door,
-                checked_in_at=at_the_door,
-                checked_in_by=staff,
-                walk_in=True,
-            )
-            asked_at[id(registration)] = at_the_door
-            registrations.append(registration)
-    EventInvitation.objects.bulk_create(invitations)
-    for invitation in invitations:
-        invitation.created_at = asked_at[id(invitation)]
-    EventInvitation.objects.bulk_update(invitations, ["created_at"])
-    Registration.objects.bulk_create(registrations)
-    for registration in registrations:
-        registration.requested_at = registration.created_at = asked_at[id(registration)]
-    Registration.objects.bulk_update(registrations, ["requested_at", "created_at"])
-    places: dict[str, list[Registration]] = {title: [] for title in events}
-    by_pk = {event.pk: title for title, event in events.items()}
-    for registration in registrations:
-        places[by_pk[registration.event_id]].append(registration)
-    return places
+        for p in invited
+    ]
+    by_email = {invitation.email: invitation for invitation in invitations}
+    places = [
+        _registration(
+            rng,
+            event,
+            person,
+            index,
+            # One place given back before each event: the last one asked for.
+            cancelled=index == len(coming) - 1,
+            shirt=item.format == F.COMPANY_RUN,
+            staff=staff,
+            invitation=by_email.get(person.email),
+        )
+        for index, person in enumerate(coming)
+    ]
+    places += [_walk_in(event, person, minute, staff) for minute, person in enumerate(walk_ins)]
+    invited_at = event.starts_at - timedelta(days=28)
+    return [(invitation, invited_at) for invitation in invitations], places
+
+
+def _guests(rng: random.Random, item: PastEvent, event: Event, people: list[Person]):
+    """Who comes (the places asked for, and one more who gives theirs back), who walks in
+    unannounced, and who was invited (most of those who come, and as many who do not)."""
+    # People of the event's town are a little likelier to come.
+    weighted = sorted(
+        people, key=lambda p: rng.random() * (0.6 if p.company.town_id == event.town_id else 1)
+    )
+    chosen: list[Person] = []
+    per_company: dict[int, int] = {}
+    for person in weighted:
+        if per_company.get(person.company.pk, 0) < item.per_company:
+            chosen.append(person)
+            per_company[person.company.pk] = per_company.get(person.company.pk, 0) + 1
+    coming, walk_ins = chosen[: item.places + 1], chosen[item.places + 1 : item.places + 3]
+    walk_ins = walk_ins[: rng.randint(0, 2)]
+    invited = set(rng.sample(range(len(coming)), k=round(len(coming) * 0.8)))
+    invited_people = [coming[i] for i in sorted(invited)]
+    invited_people += chosen[item.places + 3 : item.places + 3 + item.places]
+    return coming, walk_ins, invited_people
+
+
+def _registration(
+    rng: random.Random,
+    event: Event,
+    person: Person,
+    index: int,
+    *,
+    cancelled: bool,
+    shirt: bool,
+    staff,
+    invitation: EventInvitation | None,
+) -> tuple[Registration, datetime]:
+    requested = event.starts_at - timedelta(days=rng.randint(3, 25), hours=rng.randint(0, 9))
+    came = not cancelled and rng.random() < 0.85
+    registration = Registration(
+        event=event,
+        company=person.company,
+        person=person.user,
+        name=person.name,
+        email=person.email,
+        registered_by=person.user,
+        status=Registration.Status.CANCELLED if cancelled else Registration.Status.CONFIRMED,
+        confirmed_at=requested,
+        cancelled_at=requested + timedelta(days=1) if cancelled else None,
+        checked_in_at=event.starts_at + timedelta(minutes=index % 40) if came else None,
+        checked_in_by=staff if came else None,
+        invitation=invitation,
+        shirt_size=rng.choice(["S", "M", "L", "XL"]) if shirt else "",
+    )
+    return registration, requested
+
+
+def _walk_in(event: Event, person: Person, minute: int, staff) -> tuple[Registration, datetime]:
+    at_the_door = event.starts_at + timedelta(minutes=20 + minute)
+    registration = Registration(
+        event=event,
+        company=person.company,
+        person=person.user,
+        name=person.name,
+        email=person.email,
+        status=Registration.Status.CONFIRMED,
+        confirmed_at=at_the_door,
+        checked_in_at=at_the_door,
+        checked_in_by=staff,
+        walk_in=True,
+    )
+    return registration, at_the_door
+
+
+# --- Seat plans, marks, feedback --------------------------------------------------------------
 
 
 def _make_seat_plans(
@@ -472,8 +574,25 @@ def _make_seat_plans(
 ) -> int:
     """Played seat plans of the speed-dating evenings, from the people checked in, and the marks
     some of them left afterwards: mutual pairs and one-sided ones."""
-    plans = []
-    tables_of: dict[str, list[list[list[Registration]]]] = {}
+    planned = _played_plans(rng, events, places)
+    SeatingPlan.objects.bulk_create([plan for plan, _rounds in planned])
+    seats = []
+    marks = []
+    for plan, rounds in planned:
+        plan_seats, pairs = _seats_and_pairs(plan, rounds)
+        seats += plan_seats
+        marks += _marks(rng, pairs)
+    Seat.objects.bulk_create(seats)
+    marked_at = [(mark, mark.registration.event.ends_at + timedelta(hours=15)) for mark in marks]
+    _create_dated(ContactMark, marked_at, ("created_at",))
+    return len(seats)
+
+
+def _played_plans(
+    rng: random.Random, events: dict[str, Event], places: dict[str, list[Registration]]
+) -> list[tuple[SeatingPlan, list]]:
+    """Each speed-dating evening's plan (not saved yet) with its rounds of tables."""
+    planned = []
     for title, event in events.items():
         if not event.has_speed_dating:
             continue
@@ -481,115 +600,130 @@ def _make_seat_plans(
         rounds = speed_dating_rounds(
             rng, present, event.speed_dating_rounds, event.speed_dating_table_size
         )
-        if not rounds:
-            continue
-        tables_of[title] = rounds
-        plans.append(
-            SeatingPlan(
-                event=event,
-                status=SeatingPlan.Status.PUBLISHED,
-                source=SeatingPlan.Source.CHECKED_IN,
-                seed=rng.randint(1, 10_000),
-                current_round=len(rounds),
-                generated_at=event.speed_dating_starts_at - timedelta(minutes=30),
-                published_at=event.speed_dating_starts_at - timedelta(minutes=25),
-            )
-        )
-    SeatingPlan.objects.bulk_create(plans)
+        if rounds:
+            planned.append((_played_plan(rng, event, len(rounds)), rounds))
+    return planned
+
+
+def _played_plan(rng: random.Random, event: Event, rounds: int) -> SeatingPlan:
+    return SeatingPlan(
+        event=event,
+        status=SeatingPlan.Status.PUBLISHED,
+        source=SeatingPlan.Source.CHECKED_IN,
+        seed=rng.randint(1, 10_000),
+        current_round=rounds,
+        generated_at=event.speed_dating_starts_at - timedelta(minutes=30),
+        published_at=event.speed_dating_starts_at - timedelta(minutes=25),
+    )
+
+
+def _seats_and_pairs(plan: SeatingPlan, rounds: list) -> tuple[list[Seat], dict]:
+    """The plan's seats, and every two people who sat together (perhaps twice), by their pks."""
     seats = []
+    pairs = {}
+    for number, tables in enumerate(rounds, start=1):
+        for table_number, table in enumerate(tables, start=1):
+            seats += [
+                Seat(plan=plan, round=number, table=table_number, registration=r) for r in table
+            ]
+            pairs.update({(a.pk, b.pk): (a, b) for a in table for b in table if a.pk < b.pk})
+    return seats, pairs
+
+
+def _marks(rng: random.Random, pairs: dict) -> list[ContactMark]:
+    """Four pairs: the first two both want to stay in touch, the others only one side."""
     marks = []
-    for plan in plans:
-        title = plan.event.title
-        pairs = {}  # two people who sat together (perhaps twice), by their pks
-        for number, tables in enumerate(tables_of[title], start=1):
-            for table_number, table in enumerate(tables, start=1):
-                seats += [
-                    Seat(plan=plan, round=number, table=table_number, registration=r) for r in table
-                ]
-                pairs.update({(a.pk, b.pk): (a, b) for a in table for b in table if a.pk < b.pk})
-        marked = rng.sample(sorted(pairs), k=min(4, len(pairs)))
-        for index, key in enumerate(marked):
-            a, b = pairs[key]
-            # The first two pairs both want to stay in touch; the others only one side.
-            for me, partner in ((a, b), (b, a)) if index < 2 else ((a, b),):
-                marks.append(
-                    ContactMark(
-                        registration=me,
-                        partner=partner,
-                        wants_contact=True,
-                        note=rng.choice(MARK_NOTES),
-                    )
-                )
-    Seat.objects.bulk_create(seats)
-    ContactMark.objects.bulk_create(marks)
-    for mark in marks:
-        mark.created_at = mark.registration.event.ends_at + timedelta(hours=15)
-    ContactMark.objects.bulk_update(marks, ["created_at"])
-    return len(seats)
+    for index, key in enumerate(rng.sample(sorted(pairs), k=min(4, len(pairs)))):
+        a, b = pairs[key]
+        for me, partner in ((a, b), (b, a)) if index < 2 else ((a, b),):
+            note = rng.choice(MARK_NOTES)
+            marks.append(
+                ContactMark(registration=me, partner=partner, wants_contact=True, note=note)
+            )
+    return marks
 
 
 def _make_feedback(rng: random.Random, places: dict[str, list[Registration]]) -> int:
-    rows = []
-    for registrations in places.values():
-        for registration in registrations:
-            if registration.checked_in_at is None or rng.random() > 0.55:
-                continue
-            topics = ""
-            if rng.random() < 0.6:
-                topics = ", ".join(rng.sample(TOPICS, k=rng.choice((1, 1, 2))))
-            rows.append(
-                Feedback(
-                    registration=registration,
-                    rating=rng.choices(*RATINGS)[0],
-                    next_format=rng.choices(*NEXT_FORMATS)[0],
-                    topics=topics,
-                )
-            )
-    Feedback.objects.bulk_create(rows)
-    for row in rows:
-        row.created_at = row.registration.event.ends_at + timedelta(
-            days=1, hours=rng.randint(0, 72)
-        )
-    Feedback.objects.bulk_update(rows, ["created_at"])
+    given = (_feedback(rng, r) for registrations in places.values() for r in registrations)
+    rows = [row for row in given if row is not None]
+    given_at = [
+        (row, row.registration.event.ends_at + timedelta(days=1, hours=rng.randint(0, 72)))
+        for row in rows
+    ]
+    _create_dated(Feedback, given_at, ("created_at",))
     return len(rows)
 
 
-def _make_requests(today: date, by_slug: dict, owners: dict) -> dict[str, HelpRequest]:
+def _feedback(rng: random.Random, registration: Registration) -> Feedback | None:
+    """Somewhat more than half of those who came rate the event; most name topics."""
+    if registration.checked_in_at is None or rng.random() > 0.55:
+        return None
+    topics = ""
+    if rng.random() < 0.6:
+        topics = ", ".join(rng.sample(TOPICS, k=rng.choice((1, 1, 2))))
+    return Feedback(
+        registration=registration,
+        rating=rng.choices(*RATINGS)[0],
+        next_format=rng.choices(*NEXT_FORMATS)[0],
+        topics=topics,
+    )
+
+
+# --- Requests and cooperations ----------------------------------------------------------------
+
+
+def _make_requests(today: date, region: _Region) -> dict[str, HelpRequest]:
     """Requests on the board over the year: most answered, several closed naming the helper."""
-    made = []
-    offers = []
-    posted_at = {}
-    for slug, days_ago, title, description, _tags, answered_by, helper in HISTORY_REQUESTS:
-        if slug not in by_slug:
-            continue
-        posted = _at(today - timedelta(days=days_ago), 10)
-        help_request = HelpRequest(
-            company=by_slug[slug],
-            author=owners.get(by_slug[slug].pk),
-            title=title,
-            description=description,
-            status=HelpRequest.Status.OPEN if helper is None else HelpRequest.Status.CLOSED,
-            helped_by=by_slug.get(helper) if helper else None,
-            closed_at=None if helper is None else posted + timedelta(days=12),
+    requests: list[tuple[HelpRequest, datetime]] = []
+    offers: list[tuple[HelpOffer, datetime]] = []
+    for row in HISTORY_REQUESTS:
+        if row[0] in region.by_slug:
+            help_request, posted = _history_request(row, today, region)
+            requests.append((help_request, posted))
+            offers += _answers(help_request, posted, row[5], region)
+    _create_dated(HelpRequest, requests, ("created_at",))
+    _create_dated(HelpOffer, offers, ("created_at",))
+    made = [help_request for help_request, _posted in requests]
+    _tag_requests(made)
+    return {row.title: row for row in made}
+
+
+def _history_request(row: tuple, today: date, region: _Region) -> tuple[HelpRequest, datetime]:
+    slug, days_ago, title, description, _tags, _answered_by, helper = row
+    company = region.by_slug[slug]
+    posted = _at(today - timedelta(days=days_ago), 10)
+    help_request = HelpRequest(
+        company=company,
+        author=region.owners.get(company.pk),
+        title=title,
+        description=description,
+        status=HelpRequest.Status.OPEN if helper is None else HelpRequest.Status.CLOSED,
+        helped_by=region.by_slug.get(helper) if helper else None,
+        closed_at=None if helper is None else posted + timedelta(days=12),
+    )
+    return help_request, posted
+
+
+def _answers(
+    help_request: HelpRequest, posted: datetime, answered_by: tuple[str, ...], region: _Region
+) -> list[tuple[HelpOffer, datetime]]:
+    """An answer a day from each company that answered, in order."""
+    return [
+        (
+            HelpOffer(
+                help_request=help_request,
+                company=region.by_slug[slug],
+                author=region.owners.get(region.by_slug[slug].pk),
+                message=ANSWER,
+            ),
+            posted + timedelta(days=day),
         )
-        posted_at[id(help_request)] = posted
-        made.append(help_request)
-        for day, answering in enumerate(answered_by, start=1):
-            if answering in by_slug:
-                offer = HelpOffer(
-                    help_request=help_request,
-                    company=by_slug[answering],
-                    author=owners.get(by_slug[answering].pk),
-                    message="Das können wir. Schicken Sie uns die Zeichnung, wir melden uns.",
-                )
-                posted_at[id(offer)] = posted + timedelta(days=day)
-                offers.append(offer)
-    HelpRequest.objects.bulk_create(made)
-    HelpOffer.objects.bulk_create(offers)
-    for row in (*made, *offers):
-        row.created_at = posted_at[id(row)]
-    HelpRequest.objects.bulk_update(made, ["created_at"])
-    HelpOffer.objects.bulk_update(offers, ["created_at"])
+        for day, slug in enumerate(answered_by, start=1)
+        if slug in region.by_slug
+    ]
+
+
+def _tag_requests(made: list[HelpRequest]) -> None:
     tags = {tag.key: tag for tag in get_or_create_tags(t for r in HISTORY_REQUESTS for t in r[4])}
     labels = {r[2]: r[4] for r in HISTORY_REQUESTS}
     HelpRequest.tags.through.objects.bulk_create(
@@ -597,43 +731,47 @@ def _make_requests(today: date, by_slug: dict, owners: dict) -> dict[str, HelpRe
         for row in made
         for label in labels[row.title]
     )
-    return {row.title: row for row in made}
 
 
-def _make_cooperations(
-    today: date, by_slug: dict, owners: dict, staff, events: dict, requests: dict
-) -> int:
+def _make_cooperations(today: date, region: _Region, events: dict, requests: dict) -> int:
     """Cooperations across the year; every company in them confirmed a few days after the start."""
     made = []
     parties = []
     for description, slugs, origin, without_kag, days_ago, event, request in HISTORY_COOPERATIONS:
-        if not all(slug in by_slug for slug in slugs):
+        if not all(slug in region.by_slug for slug in slugs):
             continue
-        started_on = today - timedelta(days=days_ago)
-        if event in events:  # begun there, so at least a fortnight later
-            began = timezone.localdate(events[event].starts_at) + timedelta(days=14)
-            started_on = min(max(started_on, began), today)
         cooperation = Cooperation(
             description=description,
-            started_on=started_on,
+            started_on=_started_on(today, days_ago, events.get(event)),
             origin=origin,
             help_request=requests.get(request),
             would_have_happened_without_kag=without_kag,
-            created_by=staff,
+            created_by=region.staff,
         )
         made.append(cooperation)
-        for index, slug in enumerate(slugs):
-            parties.append(
-                CooperationParty(
-                    cooperation=cooperation,
-                    company=by_slug[slug],
-                    confirmed_at=_at(started_on + timedelta(days=2 + index), 11),
-                    confirmed_by=owners.get(by_slug[slug].pk),
-                )
-            )
-    Cooperation.objects.bulk_create(made)
-    for cooperation in made:
-        cooperation.created_at = _at(cooperation.started_on, 10)
-    Cooperation.objects.bulk_update(made, ["created_at"])
+        parties += _parties(cooperation, slugs, region)
+    _create_dated(Cooperation, [(c, _at(c.started_on, 10)) for c in made], ("created_at",))
     CooperationParty.objects.bulk_create(parties)
     return len(made)
+
+
+def _started_on(today: date, days_ago: int, event: Event | None) -> date:
+    started_on = today - timedelta(days=days_ago)
+    if event is None:
+        return started_on
+    # Begun at the event, so at least a fortnight after it.
+    began = timezone.localdate(event.starts_at) + timedelta(days=14)
+    return min(max(started_on, began), today)
+
+
+def _parties(cooperation: Cooperation, slugs: tuple[str, ...], region: _Region) -> list:
+    """Every company confirmed, one a day from the second day after the start."""
+    return [
+        CooperationParty(
+            cooperation=cooperation,
+            company=region.by_slug[slug],
+            confirmed_at=_at(cooperation.started_on + timedelta(days=2 + index), 11),
+            confirmed_by=region.owners.get(region.by_slug[slug].pk),
+        )
+        for index, slug in enumerate(slugs)
+    ]

@@ -136,7 +136,7 @@ def _rotating_pairs(ids: list[int], rounds: int) -> list[list[list[int]]]:
 
 def _circle_round(people: list[int | None], met: set[frozenset[int]]) -> list[list[int]]:
     """The i-th from the front sits with the i-th from the back; the one facing the gap (None)
-    joins the last table of two they have not met (the last table when they met everyone)."""
+    joins the last table of two they have not met (the last table if they met all of them)."""
     tables = []
     spare = None
     for i in range(len(people) // 2):
@@ -146,9 +146,13 @@ def _circle_round(people: list[int | None], met: set[frozenset[int]]) -> list[li
         else:
             tables.append([a, b])
     if spare is not None and tables:
-        fresh = [t for t in tables if not any(frozenset((spare, p)) in met for p in t)]
-        (fresh or tables)[-1].append(spare)
+        _seat_spare(spare, tables, met)
     return tables
+
+
+def _seat_spare(spare: int, tables: list[list[int]], met: set[frozenset[int]]) -> None:
+    fresh = [t for t in tables if not any(frozenset((spare, p)) in met for p in t)]
+    (fresh or tables)[-1].append(spare)
 
 
 def _simple_plan(event: Event) -> SeatingPlan | None:

@@ -134,12 +134,17 @@ def seed_stories(say: Callable[[str], None]) -> None:
     staff = _staff()
     if not Story.objects.filter(title=STORY_TITLE).exists():
         _publish_story(cooperation, story_companies, evening, staff)
+    made = _other_cooperations(companies)
+    say(f"stories: 1 published story, {made} more cooperations")
+
+
+def _other_cooperations(companies: dict[str, Company]) -> int:
     made = 0
     for description, slugs, origin, without_kag, confirmed in OTHER_COOPERATIONS:
         if all(slug in companies for slug in slugs):
             _cooperation(description, [companies[s] for s in slugs], origin, without_kag, confirmed)
             made += 1
-    say(f"stories: 1 published story, {made} more cooperations")
+    return made
 
 
 def _publish_story(
