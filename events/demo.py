@@ -6,7 +6,7 @@ Idempotent: an event is made once (by title) with dates relative to the day of t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -66,7 +66,7 @@ class DemoEvent:
     speed_dating: tuple[str, int, int, int, int] | None = None
     agenda: tuple[tuple[str, str], ...] = ()  # (start, title)
     places_per_company: int | None = 2
-    teams: list | tuple = ()  # runners of the company run, one team per demo owner
+    teams: Sequence = ()  # runners of the company run, one team per demo owner
 
 
 DEMO_EVENTS = (
@@ -255,7 +255,7 @@ def _register_owners(event: Event, owners: list[Membership]) -> None:
     )
 
 
-def _register_teams(event: Event, teams: list, owners: list[Membership]) -> None:
+def _register_teams(event: Event, teams: Sequence, owners: list[Membership]) -> None:
     """Each demo firm's owner registers their runners in one go, as a member would in the form
     (the same seat rules; the runners, who have no account, get their confirmation mail)."""
     for team, membership in zip(teams, owners, strict=False):

@@ -22,6 +22,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +41,9 @@ from companies.services.tags import get_or_create_tags
 from companies.tags import normalize_tag
 from events.models import Event, EventInvitation, Feedback, Registration
 from matchmaking.models import ContactMark, Seat, SeatingPlan
+
+if TYPE_CHECKING:
+    from kag_portal.models import User
 
 SEED = 20261124  # fixed: the same history on every machine
 F = Event.Format
@@ -212,7 +216,7 @@ class Person:
     company: Company
     name: str
     email: str
-    user: object | None = None  # a demo login, when the person has one
+    user: User | None = None  # a demo login, when the person has one
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -332,8 +336,8 @@ class _Region:
     towns: dict[str, Town]
     companies: list[Company]
     by_slug: dict[str, Company]
-    owners: dict[int, object]
-    staff: object | None
+    owners: dict[int, User]
+    staff: User | None
 
 
 def _latest_allowed_evening(today: date) -> datetime:

@@ -119,8 +119,8 @@ def _cooperation(
 @transaction.atomic
 def seed_stories(say: Callable[[str], None]) -> None:
     companies = {c.slug: c for c in Company.objects.filter(slug__in=_slugs())}
-    story_companies = [companies.get(slug) for slug in STORY_COMPANIES]
-    if any(company is None for company in story_companies):
+    story_companies = [companies[slug] for slug in STORY_COMPANIES if slug in companies]
+    if len(story_companies) < len(STORY_COMPANIES):
         say("stories: demo companies missing, nothing made")
         return
     evening = _past_network_evening()
