@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -242,16 +243,7 @@ def deliver_outbox_mail(*, outbox_id: int) -> DeliveryResult:
     if not claimed:
         return DeliveryResult("not-claimed")
     mail = OutboxMail.objects.get(pk=outbox_id)
-    message = EmailMultiAlternatives(
-        subject=mail.subject,
-        body=mail.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[mail.to_email],
-        headers=mail.headers,
-        connection=get_connection(timeout=settings.EMAIL_TIMEOUT),
-    )
-    if mail.body_html:
-        message.attach_alternative(mail.body_html, "text/html")
+    message = _message(mail, get_connection(timeout=settings.EMAIL_TIMEOUT))
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
@@ -405,13 +397,27 @@ def _claim_batch(outbox_ids: list[int], now: datetime) -> list[int]:
         return [pk for pk in sorted(outbox_ids) if due.filter(pk=pk).update(**claim)]
 
 
+def message_id(mail: OutboxMail) -> str:
+    """The same Message-ID at every attempt of one outbox row, under the site's domain: a mail
+    sent twice after a worker died is one mail to the recipient's program."""
+    digest = uuid.uuid5(uuid.NAMESPACE_URL, mail.idempotency_key).hex[:16]
+    host = urlsplit(settings.SITE_URL).hostname or "kag-portal"
+    return f"<outbox.{mail.pk}.{digest}@{host}>"
+
+
 def _message(mail: OutboxMail, connection) -> EmailMultiAlternatives:
+    headers = {
+        # RFC 3834: the portal writes these by itself, so no vacation replies to them.
+        "Auto-Submitted": "auto-generated",
+        "Message-ID": message_id(mail),
+        **(mail.headers or {}),
+    }
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mail.to_email],
-        headers=mail.headers,
+        headers=headers,
         connection=connection,
     )
     if mail.body_html:

@@ -66,3 +66,33 @@ class RequestBodyLimitMiddleware:
         response = HttpResponse(page, status=413)
         response.headers["Content-Language"] = language
         return response
+
+
+# Powerful browser features the portal never uses; no page (or a script injected into one) may
+# ask for them. The check-in QR code is read by the phone's own camera app, not by a page.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends Permissions-Policy on every answer, cached pages included (it sits above them)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
