@@ -3,7 +3,10 @@
 Built with the icalendar library. An event has the same UID in every file and feed
 (`<calendar_uid>@<portal host>`) and the SEQUENCE that events.services.staff raises on every
 change people must see, so calendar apps update their entry instead of adding a second one.
-Times are written in Europe/Berlin with a VTIMEZONE, so they stay right across summer time.
+Times are written in Europe/Berlin with a VTIMEZONE, so they stay right across summer time. The
+VTIMEZONE states the EU rule (last Sunday of March and of October) as RRULEs: a list of dates
+(RDATE) for later years is misread by ical.js and, by reports, Outlook. Descriptions are plain
+text made from the Markdown (no "**" in a calendar app).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -26,6 +29,7 @@ from django.utils.translation import gettext as _
 from icalendar.enums import STATUS
 
 from kag_portal.mail import absolute_url
+from kag_portal.markdown import markdown_to_text
 
 from ..models import CalendarFeed, Event, Registration
 
@@ -49,7 +53,8 @@ def _location(event: Event) -> str:
 
 def _component(event: Event, *, waitlisted: bool = False) -> icalendar.Event:
     url = absolute_url(event.get_absolute_url())
-    notes = [event.description.strip()] if event.description.strip() else []
+    description = markdown_to_text(event.description)
+    notes = [description] if description else []
     if waitlisted:
         notes.append(_("You are on the waitlist for this event."))
     notes.append(url)
@@ -66,7 +71,7 @@ def _component(event: Event, *, waitlisted: bool = False) -> icalendar.Event:
         stamp=timezone.now(),
         last_modified=event.updated_at,
         summary=event.title,
-        # The Markdown source reads well as plain text; the link for apps that hide URL.
+        # The link too, for apps that hide URL.
         description="\n\n".join(notes),
         location=_location(event),
         url=url,
@@ -81,9 +86,25 @@ def _host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "kag-portal"
 
 
-def _calendar(
-    components: Iterable[icalendar.Event], *, events: list[Event], uid: str, feed_name: str = ""
-) -> bytes:
+def _berlin_timezone() -> icalendar.Timezone:
+    """Europe/Berlin as the EU has kept it since 1996, as yearly rules."""
+    zone = icalendar.Timezone()
+    zone.add("TZID", "Europe/Berlin")
+    for kind, name, offsets, start, month in (
+        (icalendar.TimezoneDaylight, "CEST", (1, 2), datetime(1970, 3, 29, 2), 3),
+        (icalendar.TimezoneStandard, "CET", (2, 1), datetime(1970, 10, 25, 3), 10),
+    ):
+        part = kind()
+        part.add("TZNAME", name)
+        part.add("TZOFFSETFROM", timedelta(hours=offsets[0]))
+        part.add("TZOFFSETTO", timedelta(hours=offsets[1]))
+        part.add("DTSTART", start)
+        part.add("RRULE", {"FREQ": "YEARLY", "BYMONTH": month, "BYDAY": "-1SU"})
+        zone.add_component(part)
+    return zone
+
+
+def _calendar(components: Iterable[icalendar.Event], *, uid: str, feed_name: str = "") -> bytes:
     """A VCALENDAR; `feed_name` for subscriptions only: a single event's file without a name is
     added to the person's own calendar (Outlook opens a named file as a calendar of its own)."""
     calendar = icalendar.Calendar.new(
@@ -92,23 +113,20 @@ def _calendar(
         # Stable, so a calendar app sees the same calendar on every download.
         uid=f"{uid}@{_host()}",
         name=feed_name or None,
-        refresh_interval=timedelta(hours=1) if feed_name else None,
     )
+    if feed_name:
+        # RFC 7986 names the value type; without it some apps ignore the interval.
+        calendar.add("REFRESH-INTERVAL", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    # Always there: RFC 5545 wants at least one component, also in a feed with no event yet.
+    calendar.add_component(_berlin_timezone())
     for component in components:
         calendar.add_component(component)
-    if events:
-        # Whole years around the events: a short VTIMEZONE that covers every DST change they see.
-        first = min(event.starts_at for event in events).astimezone(EVENT_TIME_ZONE)
-        last = max(event.ends_at for event in events).astimezone(EVENT_TIME_ZONE)
-        calendar.add_missing_timezones(
-            first_date=date(first.year, 1, 1), last_date=date(last.year + 1, 1, 1)
-        )
     return calendar.to_ical()
 
 
 def event_calendar(event: Event) -> bytes:
     """The .ics file of one event."""
-    return _calendar([_component(event)], events=[event], uid=f"event-{event.calendar_uid}")
+    return _calendar([_component(event)], uid=f"event-{event.calendar_uid}")
 
 
 def event_filename(event: Event) -> str:
@@ -131,7 +149,6 @@ def public_feed() -> bytes:
     events = list(public_feed_events())
     return _calendar(
         (_component(event) for event in events),
-        events=events,
         uid="kag-events",
         feed_name=_("KAG events"),
     )
@@ -169,7 +186,6 @@ def personal_feed(feed: CalendarFeed) -> bytes:
     ]
     return _calendar(
         components,
-        events=[registration.event for registration in by_event.values()],
         uid=f"kag-feed-{feed.pk}",
         feed_name=_("My KAG events"),
     )

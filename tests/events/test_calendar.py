@@ -60,7 +60,9 @@ def test_the_event_file_is_a_complete_calendar(client, settings):
     assert entry["STATUS"] == "CONFIRMED"
     assert entry["LOCATION"] == "Glashütte, Hüttenweg 1, 98527 " + event.town.name
     assert entry["URL"] == f"https://portal.kag.example/events/{event.pk}/"
-    assert "Mit **Speed-Dating**" in entry["DESCRIPTION"]
+    # Plain text from the Markdown: no "**" in a calendar app (issue 13).
+    assert "Mit Speed-Dating" in entry["DESCRIPTION"]
+    assert "**" not in entry["DESCRIPTION"]
     assert "DTSTAMP" in entry
     assert entry.start == datetime(2026, 12, 3, 18, tzinfo=BERLIN)
     assert entry.end == datetime(2026, 12, 3, 22, tzinfo=BERLIN)
