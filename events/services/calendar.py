@@ -46,11 +46,6 @@ def event_uid(event: Event) -> str:
     return f"{event.calendar_uid}@{_host()}"
 
 
-def _location(event: Event) -> str:
-    town = f"{event.venue_postal_code} {event.town.name}".strip()
-    return ", ".join(part for part in (event.venue_name, event.venue_street, town) if part)
-
-
 def _component(event: Event, *, waitlisted: bool = False) -> icalendar.Event:
     url = absolute_url(event.get_absolute_url())
     description = markdown_to_text(event.description)
@@ -73,7 +68,7 @@ def _component(event: Event, *, waitlisted: bool = False) -> icalendar.Event:
         summary=event.title,
         # The link too, for apps that hide URL.
         description="\n\n".join(notes),
-        location=_location(event),
+        location=event.address,
         url=url,
         start=event.starts_at.astimezone(EVENT_TIME_ZONE),
         end=event.ends_at.astimezone(EVENT_TIME_ZONE),
