@@ -149,7 +149,7 @@ class Event(models.Model):
 
     @property
     def address(self) -> str:
-        """"Rathaussaal, Marktplatz 1, 98527 Suhl", leaving out what is empty (mails, calendars,
+        """ "Rathaussaal, Marktplatz 1, 98527 Suhl", leaving out what is empty (mails, calendars,
         the map link): a company run starts at a square with no street."""
         town = f"{self.venue_postal_code} {self.town.name}".strip()
         return ", ".join(part for part in (self.venue_name, self.venue_street, town) if part)
