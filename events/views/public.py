@@ -129,15 +129,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "own": own,
             "open": event.status == Event.Status.PUBLISHED,
             "closed_reason": _closed_reason(event, invited=invitation is not None),
-            "osm_query": ", ".join(
-                part
-                for part in (
-                    event.venue_name,
-                    event.venue_street,
-                    f"{event.venue_postal_code} {event.town.name}".strip(),
-                )
-                if part
-            ),
+            "osm_query": event.address,
         },
     )
 
