@@ -22,15 +22,8 @@ def _invalidate_person_pages() -> None:
     """ "Mein Bereich" keeps its body per person (me_sections.py): a save of the account (name,
     e-mail, language, staff or not, a login) makes that person's copy stale, nobody else's."""
     from django.contrib.auth import get_user_model
-    from django.db.models.signals import post_delete, post_save
 
     from . import caching
     from .me_sections import person_scope
 
-    def bump_person(sender, instance, **kwargs) -> None:
-        caching.bump_now_and_at_commit(person_scope(instance.pk))
-
-    user_model = get_user_model()
-    uid = "kag_portal:person-pages"
-    post_save.connect(bump_person, sender=user_model, weak=False, dispatch_uid=uid + ":save")
-    post_delete.connect(bump_person, sender=user_model, weak=False, dispatch_uid=uid + ":delete")
+    caching.invalidate_on_change(lambda user: person_scope(user.pk), get_user_model())

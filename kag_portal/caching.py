@@ -17,7 +17,7 @@ that sees Redis again drops the epoch that is part of every key (a bump lost in 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
 from django.db import transaction
@@ -80,9 +80,27 @@ def cache_key(scope_names: Iterable[str], *parts: object) -> str:
     )
 
 
-def invalidate_on_change(scope: str, *models: type[Model]) -> None:
+def invalidate_on_change(scope: str | Callable[[Model], str], *models: type[Model]) -> None:
     """Bump scope whenever a row of one of these models is saved or deleted, or an m2m of it
-    changes. Connected once from an AppConfig.ready()."""
+    changes. Connected once from an AppConfig.ready().
+
+    `scope` may be a function of the row ("person:<pk>"): then only the row's own scope goes
+    stale, on its save and delete (an m2m change may report the other side's row, so it is not
+    watched)."""
+    if callable(scope):
+        scope_of = scope
+
+        def row_handler(sender, instance, **kwargs) -> None:
+            bump_now_and_at_commit(scope_of(instance))
+
+        for model in models:
+            # Named by where the function was written, so a second ready() connects nothing.
+            code = getattr(scope, "__code__", None)
+            where = f"{scope.__module__}.{scope.__qualname__}:{code and code.co_firstlineno}"
+            uid = f"caching:row-scope:{where}:{model._meta.label}"
+            post_save.connect(row_handler, sender=model, weak=False, dispatch_uid=uid + ":save")
+            post_delete.connect(row_handler, sender=model, weak=False, dispatch_uid=uid + ":delete")
+        return
 
     def handler(**kwargs) -> None:
         bump_now_and_at_commit(scope)

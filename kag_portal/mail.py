@@ -45,6 +45,11 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def site_host() -> str:
+    """The portal's host name, for ids that must be unique worldwide (Message-ID, calendar UID)."""
+    return urlsplit(settings.SITE_URL).hostname or "kag-portal"
+
+
 def unsubscribe_token(*, email: str, topic: str) -> str:
     return signing.dumps({"e": email.lower(), "t": topic}, salt=UNSUBSCRIBE_SALT, compress=True)
 
@@ -401,8 +406,7 @@ def message_id(mail: OutboxMail) -> str:
     """The same Message-ID at every attempt of one outbox row, under the site's domain: a mail
     sent twice after a worker died is one mail to the recipient's program."""
     digest = uuid.uuid5(uuid.NAMESPACE_URL, mail.idempotency_key).hex[:16]
-    host = urlsplit(settings.SITE_URL).hostname or "kag-portal"
-    return f"<outbox.{mail.pk}.{digest}@{host}>"
+    return f"<outbox.{mail.pk}.{digest}@{site_host()}>"
 
 
 def _message(mail: OutboxMail, connection) -> EmailMultiAlternatives:

@@ -15,11 +15,9 @@ import re
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -28,7 +26,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from icalendar.enums import STATUS
 
-from kag_portal.mail import absolute_url
+from kag_portal.mail import absolute_url, site_host
 from kag_portal.markdown import markdown_to_text
 
 from ..models import CalendarFeed, Event, Registration
@@ -43,7 +41,7 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 def event_uid(event: Event) -> str:
-    return f"{event.calendar_uid}@{_host()}"
+    return f"{event.calendar_uid}@{site_host()}"
 
 
 def _component(event: Event, *, waitlisted: bool = False) -> icalendar.Event:
@@ -77,10 +75,6 @@ def _component(event: Event, *, waitlisted: bool = False) -> icalendar.Event:
     return component
 
 
-def _host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "kag-portal"
-
-
 def _berlin_timezone() -> icalendar.Timezone:
     """Europe/Berlin as the EU has kept it since 1996, as yearly rules."""
     zone = icalendar.Timezone()
@@ -106,7 +100,7 @@ def _calendar(components: Iterable[icalendar.Event], *, uid: str, feed_name: str
         prodid=PRODID,
         method="PUBLISH",
         # Stable, so a calendar app sees the same calendar on every download.
-        uid=f"{uid}@{_host()}",
+        uid=f"{uid}@{site_host()}",
         name=feed_name or None,
     )
     if feed_name:
