@@ -3,40 +3,17 @@ two threads with their own database connections)."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 
 from companies.models import Membership
 from companies.services import members
+from tests.concurrency import run_at_once
 from tests.factories import CompanyFactory, MembershipFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(*works) -> list:
-    """Start the functions together; each result is its return value or the exception raised."""
-    barrier = threading.Barrier(len(works))
-    results: list = [None] * len(works)
-
-    def worker(index, work) -> None:
-        try:
-            barrier.wait()
-            results[index] = work()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, w)) for i, w in enumerate(works)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 @pytest.fixture
@@ -68,40 +45,47 @@ def owners_left(company) -> int:
 def test_two_owners_removing_each_other_at_once_leave_one_owner(two_owners, slow_check):
     company, first, second = two_owners
 
-    results = run_at_once(
-        lambda: members.remove_member(company=company, membership_id=second.pk, by=first.user),
-        lambda: members.remove_member(company=company, membership_id=first.pk, by=second.user),
+    results, errors = run_at_once(
+        [
+            lambda: members.remove_member(company=company, membership_id=second.pk, by=first.user),
+            lambda: members.remove_member(company=company, membership_id=first.pk, by=second.user),
+        ]
     )
 
     assert owners_left(company) == 1
     # Whoever gets the lock second has just been removed, so may remove nobody any more.
-    assert sum(result is None for result in results) == 1
-    assert sum(isinstance(result, PermissionDenied) for result in results) == 1
+    assert results == [None]
+    assert len(errors) == 1
+    assert isinstance(errors[0], PermissionDenied)
 
 
 def test_two_owners_stepping_down_at_once_leave_one_owner(two_owners, slow_check):
     company, first, second = two_owners
 
-    results = run_at_once(
-        lambda: members.change_role(
-            company=company, membership_id=first.pk, role="editor", by=first.user
-        ),
-        lambda: members.change_role(
-            company=company, membership_id=second.pk, role="editor", by=second.user
-        ),
+    _, errors = run_at_once(
+        [
+            lambda: members.change_role(
+                company=company, membership_id=first.pk, role="editor", by=first.user
+            ),
+            lambda: members.change_role(
+                company=company, membership_id=second.pk, role="editor", by=second.user
+            ),
+        ]
     )
 
     assert owners_left(company) == 1
-    assert sum(isinstance(result, members.LastOwnerError) for result in results) == 1
+    assert sum(isinstance(error, members.LastOwnerError) for error in errors) == 1
 
 
 def test_two_owners_leaving_at_once_leave_one_owner(two_owners, slow_check):
     company, first, second = two_owners
 
-    results = run_at_once(
-        lambda: members.leave_company(company=company, user=first.user),
-        lambda: members.leave_company(company=company, user=second.user),
+    _, errors = run_at_once(
+        [
+            lambda: members.leave_company(company=company, user=first.user),
+            lambda: members.leave_company(company=company, user=second.user),
+        ]
     )
 
     assert owners_left(company) == 1
-    assert sum(isinstance(result, members.LastOwnerError) for result in results) == 1
+    assert sum(isinstance(error, members.LastOwnerError) for error in errors) == 1

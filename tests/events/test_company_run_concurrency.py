@@ -7,7 +7,8 @@ import pytest
 
 from events.models import Event, Registration
 from events.services import registration as service
-from tests.events.test_registration_concurrency import people, registering, run_at_once
+from tests.concurrency import run_at_once
+from tests.events.test_registration_concurrency import people, registering
 from tests.factories import EventFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -7,39 +7,16 @@ tests above really exercise the race.
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
-from django.db import connection
 
 from events.models import Registration
 from events.services import registration as service
+from tests.concurrency import run_at_once
 from tests.factories import CompanyFactory, EventFactory, MembershipFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(works: list) -> tuple[list, list]:
-    barrier = threading.Barrier(len(works))
-    results: list = []
-    errors: list = []
-
-    def worker(work) -> None:
-        try:
-            barrier.wait()
-            results.append(work())
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(work,)) for work in works]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results, errors
 
 
 def people(count: int) -> list:

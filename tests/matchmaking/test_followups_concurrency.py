@@ -7,39 +7,16 @@ save runs in its own thread and connection, released together by a Barrier.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from companies.models import Cooperation
 from kag_portal.models import OutboxMail
 from matchmaking.models import ContactMark
 from matchmaking.services import followups
+from tests.concurrency import run_at_once
 from tests.matchmaking.followups_helpers import attendee, evening, seat_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(works: list) -> list:
-    barrier = threading.Barrier(len(works))
-    errors: list = []
-
-    def worker(work) -> None:
-        try:
-            barrier.wait()
-            work()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(work,)) for work in works]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return errors
 
 
 def marking(registration, partner):
@@ -57,7 +34,7 @@ def test_pairs_marking_each_other_at_the_same_moment_get_exactly_two_mails_each(
     pairs = [(people[i], people[i + 1]) for i in range(0, 16, 2)]
     seat_plan(event, [[list(pair) for pair in pairs]])
 
-    errors = run_at_once([marking(a, b) for a, b in pairs] + [marking(b, a) for a, b in pairs])
+    _, errors = run_at_once([marking(a, b) for a, b in pairs] + [marking(b, a) for a, b in pairs])
 
     assert errors == []
     assert ContactMark.objects.filter(wants_contact=True).count() == 16
@@ -82,7 +59,7 @@ def test_two_pairs_of_the_same_two_firms_turning_mutual_at_once_make_one_lead():
     followups.save_marks(registration=a1, marks=[followups.MarkInput(b1.pk, True)])
     followups.save_marks(registration=a2, marks=[followups.MarkInput(b2.pk, True)])
 
-    errors = run_at_once([marking(b1, a1), marking(b2, a2)])
+    _, errors = run_at_once([marking(b1, a1), marking(b2, a2)])
 
     assert errors == []
     assert OutboxMail.objects.filter(template="contact_intro").count() == 4

@@ -4,41 +4,17 @@ refused, and nothing is half-applied."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from matchmaking import planner
 from matchmaking.models import SeatingPlan
 from matchmaking.services import seating
+from tests.concurrency import run_at_once
 from tests.factories import StaffFactory
 
 from .seating_helpers import attendees, speed_dating_event
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(works: list) -> tuple[list, list]:
-    barrier = threading.Barrier(len(works))
-    results: list = []
-    errors: list = []
-
-    def worker(work) -> None:
-        try:
-            barrier.wait()
-            results.append(work())
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(work,)) for work in works]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results, errors
 
 
 def test_of_a_replan_and_a_publish_at_once_one_is_refused_and_the_plan_stays_whole():

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
 from django.core import mail as django_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from kag_portal import mail
 from kag_portal.celery import app as celery_app
 from kag_portal.models import OutboxMail
 from kag_portal.tasks import requeue_unsent_mail, send_outbox_mail
+from tests.concurrency import run_at_once
 
 
 def record(key: str) -> OutboxMail:
@@ -37,36 +37,16 @@ def unsent_row(key: str) -> OutboxMail:
     )
 
 
-def run_at_once(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = []
-    errors: list = []
-
-    def worker() -> None:
-        try:
-            barrier.wait()
-            results.append(work())
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert errors == []
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_ten_workers_claiming_one_mail_at_once_send_it_once():
     row = unsent_row("race:1")
 
-    outcomes = run_at_once(10, lambda: mail.deliver_outbox_mail(outbox_id=row.pk).outcome)
+    outcomes, errors = run_at_once(
+        [lambda: mail.deliver_outbox_mail(outbox_id=row.pk).outcome] * 10, timeout=30
+    )
 
+    assert errors == []
     assert sorted(outcomes).count("sent") == 1
     assert outcomes.count("not-claimed") == 9
     assert len(django_mail.outbox) == 1
@@ -77,8 +57,9 @@ def test_ten_workers_claiming_one_mail_at_once_send_it_once():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_recording_the_same_mail_at_once_from_many_requests_keeps_one_row():
-    rows = run_at_once(10, lambda: record("race:2").pk)
+    rows, errors = run_at_once([lambda: record("race:2").pk] * 10, timeout=30)
 
+    assert errors == []
     assert len(set(rows)) == 1
     assert OutboxMail.objects.filter(idempotency_key="race:2").count() == 1
 
