@@ -43,3 +43,14 @@ def _fast_and_isolated(settings, request):
     yield
     celery_app.conf.task_always_eager = previous
     translation.deactivate()
+
+
+@pytest.fixture
+def live_worker():
+    """A Celery worker answers on REDIS_URL (.ci/run starts one on the test database before the
+    tests; this fixture only checks, so a missing worker fails here, not as a timeout later)."""
+    replies = celery_app.control.ping(timeout=3)
+    assert replies, (
+        "REDIS_URL is set but no Celery worker answers: start one on the test database "
+        "(.ci/run shows how) or unset REDIS_URL"
+    )

@@ -12,7 +12,6 @@ from django.utils import timezone
 from events.models import Event, Registration
 from events.services import followups
 from events.tasks import send_event_mails
-from kag_portal.celery import app as celery_app
 from kag_portal.models import OutboxMail
 from tests.concurrency import run_at_once
 from tests.factories import CompanyFactory, EventFactory, UserFactory
@@ -76,15 +75,6 @@ def test_runs_at_once_send_each_thank_you_once():
 
 
 # --- with the live worker that .ci/run starts ---
-
-
-@pytest.fixture
-def live_worker():
-    replies = celery_app.control.ping(timeout=3)
-    assert replies, (
-        "REDIS_URL is set but no Celery worker answers: start one on the test database "
-        "(.ci/run shows how) or unset REDIS_URL"
-    )
 
 
 def wait_until_sent(keys: list[str], seconds: float = 30) -> list[OutboxMail]:

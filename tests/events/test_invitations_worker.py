@@ -10,7 +10,6 @@ import pytest
 from events.models import EventInvitation, InvitationRound
 from events.services.invitation_rounds import start_round
 from events.tasks import advance_invitation_round
-from kag_portal.celery import app as celery_app
 from kag_portal.models import OutboxMail
 from tests.events.test_invitations_fanout import PEOPLE, region_with_people
 from tests.factories import CompanyFactory, EventFactory, MembershipFactory
@@ -20,15 +19,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def live_worker():
-    replies = celery_app.control.ping(timeout=3)
-    assert replies, (
-        "REDIS_URL is set but no Celery worker answers: start one on the test database "
-        "(.ci/run shows how) or unset REDIS_URL"
-    )
 
 
 def wait_until_sent(keys: list[str], seconds: float = 60) -> list[OutboxMail]:

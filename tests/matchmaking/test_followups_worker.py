@@ -8,7 +8,6 @@ import time
 import pytest
 
 from companies.models import Cooperation
-from kag_portal.celery import app as celery_app
 from kag_portal.models import OutboxMail
 from tests.concurrency import run_at_once
 from tests.matchmaking.followups_helpers import attendee, evening, seat_plan
@@ -19,15 +18,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def live_worker():
-    replies = celery_app.control.ping(timeout=3)
-    assert replies, (
-        "REDIS_URL is set but no Celery worker answers: start one on the test database "
-        "(.ci/run shows how) or unset REDIS_URL"
-    )
 
 
 def test_the_worker_sends_both_intro_mails_once(live_worker):

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from kag_portal import mail
-from kag_portal.celery import app as celery_app
 from kag_portal.models import OutboxMail
 from kag_portal.tasks import requeue_unsent_mail, send_outbox_mail
 from tests.concurrency import run_at_once
@@ -75,15 +74,6 @@ def wait_for_status(pk: int, status: str, seconds: float = 30) -> OutboxMail:
             return row
         time.sleep(0.2)
     raise AssertionError(f"mail {pk} is still {row.status}, expected {status}")
-
-
-@pytest.fixture
-def live_worker():
-    replies = celery_app.control.ping(timeout=3)
-    assert replies, (
-        "REDIS_URL is set but no Celery worker answers: start one on the test database "
-        "(.ci/run shows how) or unset REDIS_URL"
-    )
 
 
 @pytest.mark.worker
