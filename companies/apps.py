@@ -21,7 +21,7 @@ class CompaniesConfig(AppConfig):
 
         # It shows the person's memberships, their companies, partners and matching requests.
         me_sections.register(
-            10, "companies", me_section, scopes=("directory", "memberships", "board")
+            10, "companies", me_section, scopes=("directory", "memberships", "help_requests")
         )
 
         from .views import staff
@@ -31,10 +31,12 @@ class CompaniesConfig(AppConfig):
 
         from kag_portal import personal_data
 
-        from .services import board
+        from .services import help_requests
 
         # Requests and answers a person wrote, and their weekly digest subscription.
-        personal_data.register("requests", board.export_personal_data, board.delete_personal_data)
+        personal_data.register(
+            "requests", help_requests.export_personal_data, help_requests.delete_personal_data
+        )
 
         self._register_profiles_and_members()
         _invalidate_directory()
@@ -83,4 +85,4 @@ def _invalidate_directory() -> None:
     # "Mein Bereich" (me_sections.py): who belongs to which company in which role, open
     # invitations to a person's verified addresses, and the open requests with their answers.
     caching.invalidate_on_change("memberships", Membership, JoinRequest, Invitation, EmailAddress)
-    caching.invalidate_on_change("board", HelpRequest, HelpOffer)
+    caching.invalidate_on_change("help_requests", HelpRequest, HelpOffer)

@@ -342,7 +342,7 @@ class HelpRequest(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("requests:detail", args=[self.pk])
+        return reverse("help_requests:detail", args=[self.pk])
 
 
 class HelpOffer(models.Model):

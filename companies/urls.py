@@ -40,7 +40,7 @@ urlpatterns = [
         members.revoke_invitation,
         name="revoke_invitation",
     ),
-    # Requests board lives under /requests/ (companies/urls_requests.py)
+    # Requests board lives under /help-requests/ (companies/urls_help_requests.py)
     # Must stay last: /companies/<slug>/
     path("<slug:slug>/", directory.detail, name="detail"),
 ]

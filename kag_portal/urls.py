@@ -4,6 +4,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -24,7 +25,13 @@ urlpatterns = [
     path("barrierefreiheit/melden/", views.report_barrier, name="report_barrier"),
     path("companies/", include("companies.urls")),
     # The request board is part of companies (a request is a company's), under its own word.
-    path("requests/", include("companies.urls_requests")),
+    path("help-requests/", include("companies.urls_help_requests")),
+    # The board was at /requests/ until issue 14; links in mails sent before keep working.
+    re_path(
+        r"^requests/(?P<rest>.*)$",
+        RedirectView.as_view(url="/help-requests/%(rest)s", permanent=True, query_string=True),
+        name="old_requests_board",
+    ),
     path("staff/companies/", include("companies.urls_staff")),
     # Two apps share /events/ and /staff/events/ on purpose: a seat plan, a partners page and
     # the contact marks are pages of one event (/events/<id>/my-partners/), so people find them

@@ -316,7 +316,7 @@ def help_request_path(world: dict, suffix: str = "") -> str:
     help_request, _created = HelpRequest.objects.get_or_create(
         company=company, title="Sonder-Spannzangen", defaults={"description": "Kleinserie"}
     )
-    return f"/requests/{help_request.pk}/{suffix}"
+    return f"/help-requests/{help_request.pk}/{suffix}"
 
 
 def company_page_path(world: dict) -> str:
@@ -432,17 +432,25 @@ MATRIX: dict[str, Row] = {
     # A published company's page; drafts: tests/companies/test_directory_permissions.py
     "companies:detail": everyone(200, company_page_path),
     **profile_rows(),
-    # requests board (companies/urls_requests.py); a request of "member"'s company
-    "requests:list": everyone(200, "/requests/"),
-    "requests:create": logged_in_only("/requests/new/"),
-    "requests:detail": everyone(200, lambda world: help_request_path(world)),
-    "requests:answer": post_only(lambda world: help_request_path(world, "answer/")),
-    "requests:close": post_only(lambda world: help_request_path(world, "close/")),
-    "requests:confirm_cooperation": post_only(lambda world: help_request_path(world, "confirm/")),
-    "requests:edit": Row(lambda world: help_request_path(world, "edit/"), LOGIN, 200, 403, 403),
-    "requests:delete": Row(lambda world: help_request_path(world, "delete/"), LOGIN, 200, 403, 403),
-    "requests:digest_subscribe": post_only("/requests/digest/subscribe/"),
-    "requests:digest_unsubscribe": post_only("/requests/digest/unsubscribe/"),
+    # requests board (companies/urls_help_requests.py); a request of "member"'s company
+    "help_requests:list": everyone(200, "/help-requests/"),
+    "help_requests:create": logged_in_only("/help-requests/new/"),
+    "help_requests:detail": everyone(200, lambda world: help_request_path(world)),
+    "help_requests:answer": post_only(lambda world: help_request_path(world, "answer/")),
+    "help_requests:close": post_only(lambda world: help_request_path(world, "close/")),
+    "help_requests:confirm_cooperation": post_only(
+        lambda world: help_request_path(world, "confirm/")
+    ),
+    "help_requests:edit": Row(
+        lambda world: help_request_path(world, "edit/"), LOGIN, 200, 403, 403
+    ),
+    "help_requests:delete": Row(
+        lambda world: help_request_path(world, "delete/"), LOGIN, 200, 403, 403
+    ),
+    "help_requests:digest_subscribe": post_only("/help-requests/digest/subscribe/"),
+    "help_requests:digest_unsubscribe": post_only("/help-requests/digest/unsubscribe/"),
+    # the board's address before issue 14, kept for links in mails sent before
+    "old_requests_board": everyone(301, "/requests/"),
     # staff tools (companies/urls_staff.py): KAG staff only, members of any company get 403
     **staff_rows(),
     # events

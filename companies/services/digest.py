@@ -25,7 +25,7 @@ from kag_portal.mail import absolute_url, queue_mail
 from kag_portal.models import MailOptOut, MailTopic, OutboxMail
 
 from ..models import Company, DigestSubscription, HelpRequest, Membership, Tag
-from .board import open_requests
+from .help_requests import open_requests
 
 LOOKBACK = datetime.timedelta(days=7)
 # An hourly task would otherwise send Monday's digests at midnight.
@@ -55,7 +55,7 @@ def week_start(now: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(monday, datetime.time.min))
 
 
-# --- The toggle on /requests/ -----------------------------------------------------------------
+# --- The toggle on /help-requests/ ----------------------------------------------------------------
 
 
 def is_subscribed(user) -> bool:
@@ -159,7 +159,7 @@ def send_weekly_digests(*, now: datetime.datetime | None = None) -> int:
                 "items": items[:MAX_REQUESTS_PER_DIGEST],
                 "total": len(items),
                 "more": max(len(items) - MAX_REQUESTS_PER_DIGEST, 0),
-                "board_url": absolute_url(reverse("requests:list") + "?mine=1"),
+                "board_url": absolute_url(reverse("help_requests:list") + "?mine=1"),
             },
         )
         sent_to.append(subscription.pk)

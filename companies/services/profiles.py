@@ -260,5 +260,5 @@ def delete_company(*, company: Company, user) -> None:
     # The updates above send no signal: the directory's cached cards and partner lists, and the
     # requests "Mein Bereich" offers, must not name the company any more (companies/apps.py
     # connects the other writes).
-    caching.bump_now_and_at_commit("directory", "board")
+    caching.bump_now_and_at_commit("directory", "help_requests")
     logger.info("company %s deleted (anonymised) by user %s", company.pk, user.pk)

@@ -21,7 +21,6 @@ from kag_portal import caching
 
 from ..forms.directory import DirectoryFilterForm
 from ..models import Company, Tag
-from ..services.board import matching_open_requests
 from ..services.directory import (
     DIRECTORY_SCOPE,
     PAGE_SIZE,
@@ -33,6 +32,7 @@ from ..services.directory import (
     suggest_tags,
     tag_by_key,
 )
+from ..services.help_requests import matching_open_requests
 from ..services.matching import Direction, cached_partners
 from ..tags import normalize_tag
 

@@ -292,7 +292,7 @@ def test_a_firm_signs_up_is_approved_found_and_answers_another_firms_request(
     screenshot(anna_page, "e2e-10-company-page-phone")
 
     # --- 4. Anna's firm posts a request whose keywords match Ines's offers. -------------------
-    anna_page.goto("/requests/new/")
+    anna_page.goto("/help-requests/new/")
     expect(anna_page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(anna_page)
     anna_page.locator("input[name='title']").fill("Mitlaufende Sonder-Spannzangen, Kleinserie")
@@ -305,7 +305,7 @@ def test_a_firm_signs_up_is_approved_found_and_answers_another_firms_request(
     anna_page.locator("main button[type='submit']").click()
 
     help_request = HelpRequest.objects.get()
-    request_path = f"/requests/{help_request.pk}/"
+    request_path = f"/help-requests/{help_request.pk}/"
     expect(anna_page).to_have_url(re.compile(re.escape(request_path) + "$"))
     expect(anna_page.get_by_role("status")).to_be_visible()
     assert help_request.company == feinwerk
@@ -313,7 +313,7 @@ def test_a_firm_signs_up_is_approved_found_and_answers_another_firms_request(
     assert_accessible(anna_page)
 
     # Ines, still logged in, sees it among the requests that match her offers and answers.
-    ines_page.goto("/requests/?mine=1")
+    ines_page.goto("/help-requests/?mine=1")
     request_card = ines_page.locator(".board-card", has_text="Mitlaufende Sonder-Spannzangen")
     expect(request_card).to_contain_text("Feinwerk Suhl GmbH")
     assert_accessible(ines_page)

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from companies.models import Cooperation, CooperationParty
-from companies.services import board, cooperations
+from companies.services import cooperations, help_requests
 from kag_portal.models import OutboxMail
 from tests.factories import CompanyFactory, MembershipFactory, StaffFactory
 
@@ -45,14 +45,16 @@ def bernd(spannwerk):
 
 @pytest.fixture
 def answered(feinwerk, anna, spannwerk, bernd):
-    help_request = board.post_request(
+    help_request = help_requests.post_request(
         company=feinwerk,
         author=anna,
         title="Mitlaufende Sonder-Spannzangen",
         description="Kleinserie",
         tag_labels=["Spannzangen", "Kleinserie"],
     )
-    board.answer_request(help_request=help_request, company=spannwerk, author=bernd, message="Ja")
+    help_requests.answer_request(
+        help_request=help_request, company=spannwerk, author=bernd, message="Ja"
+    )
     return help_request
 
 
@@ -61,7 +63,7 @@ def test_closing_with_a_helper_records_a_cooperation_of_both_companies(
 ):
     client.force_login(anna)
 
-    client.post(f"/requests/{answered.pk}/close/", {"helped_by": spannwerk.pk})
+    client.post(f"/help-requests/{answered.pk}/close/", {"helped_by": spannwerk.pk})
 
     cooperation = Cooperation.objects.get()
     assert cooperation.origin == Cooperation.Origin.REQUEST
@@ -82,7 +84,7 @@ def test_closing_with_a_helper_records_a_cooperation_of_both_companies(
 def test_closing_without_a_helper_records_no_cooperation(client, answered, anna):
     client.force_login(anna)
 
-    client.post(f"/requests/{answered.pk}/close/", {"helped_by": ""})
+    client.post(f"/help-requests/{answered.pk}/close/", {"helped_by": ""})
 
     assert not Cooperation.objects.exists()
 
@@ -90,23 +92,23 @@ def test_closing_without_a_helper_records_no_cooperation(client, answered, anna)
 def test_the_helpers_members_get_a_mail_asking_them_to_confirm(answered, anna, spannwerk, bernd):
     colleague = member_of(spannwerk, email="chefin@spannwerk.example")
 
-    cooperation = board.close_request(help_request=answered, user=anna, helped_by=spannwerk)
+    cooperation = help_requests.close_request(help_request=answered, user=anna, helped_by=spannwerk)
 
     mails = OutboxMail.objects.filter(template="request_helped").order_by("to_email")
     assert [m.to_email for m in mails] == [bernd.email, colleague.email]
     assert mails[0].idempotency_key == f"request-helped:{cooperation.pk}:{bernd.pk}"
     assert "Feinwerk Suhl GmbH" in mails[0].subject
-    assert f"/requests/{answered.pk}/" in mails[0].body_text
+    assert f"/help-requests/{answered.pk}/" in mails[0].body_text
     assert "confirm" in mails[0].body_text
 
 
 def test_a_member_of_the_helper_confirms_on_the_request_page(client, answered, anna, spannwerk):
-    board.close_request(help_request=answered, user=anna, helped_by=spannwerk)
+    help_requests.close_request(help_request=answered, user=anna, helped_by=spannwerk)
     carla = member_of(spannwerk)
     client.force_login(carla)
 
-    page = client.get(f"/requests/{answered.pk}/")
-    response = client.post(f"/requests/{answered.pk}/confirm/")
+    page = client.get(f"/help-requests/{answered.pk}/")
+    response = client.post(f"/help-requests/{answered.pk}/confirm/")
 
     helper = CooperationParty.objects.get(company=spannwerk)
     assert "Yes, we worked together" in page.content.decode()
@@ -114,17 +116,17 @@ def test_a_member_of_the_helper_confirms_on_the_request_page(client, answered, a
     assert helper.confirmed_by == carla
     assert helper.confirmed_at is not None
     assert cooperations.is_confirmed(Cooperation.objects.get())
-    after = client.get(f"/requests/{answered.pk}/").content.decode()
+    after = client.get(f"/help-requests/{answered.pk}/").content.decode()
     assert "Yes, we worked together" not in after
 
 
 def test_confirming_twice_keeps_the_first_confirmation(client, answered, anna, spannwerk, bernd):
-    board.close_request(help_request=answered, user=anna, helped_by=spannwerk)
+    help_requests.close_request(help_request=answered, user=anna, helped_by=spannwerk)
     client.force_login(bernd)
-    client.post(f"/requests/{answered.pk}/confirm/")
+    client.post(f"/help-requests/{answered.pk}/confirm/")
     first = CooperationParty.objects.get(company=spannwerk).confirmed_at
 
-    response = client.post(f"/requests/{answered.pk}/confirm/", follow=True)
+    response = client.post(f"/help-requests/{answered.pk}/confirm/", follow=True)
 
     assert CooperationParty.objects.get(company=spannwerk).confirmed_at == first
     assert "already confirmed" in response.content.decode()
@@ -133,12 +135,12 @@ def test_confirming_twice_keeps_the_first_confirmation(client, answered, anna, s
 def test_the_requester_sees_whether_the_helper_has_confirmed(
     client, answered, anna, spannwerk, bernd
 ):
-    cooperation = board.close_request(help_request=answered, user=anna, helped_by=spannwerk)
+    cooperation = help_requests.close_request(help_request=answered, user=anna, helped_by=spannwerk)
     client.force_login(anna)
 
-    before = client.get(f"/requests/{answered.pk}/").content.decode()
+    before = client.get(f"/help-requests/{answered.pk}/").content.decode()
     cooperations.confirm_cooperation(cooperation=cooperation, user=bernd)
-    after = client.get(f"/requests/{answered.pk}/").content.decode()
+    after = client.get(f"/help-requests/{answered.pk}/").content.decode()
 
     assert "Spannwerk Zella-Mehlis has not yet confirmed the cooperation." in before
     assert "Spannwerk Zella-Mehlis has confirmed the cooperation." in after
@@ -146,7 +148,7 @@ def test_the_requester_sees_whether_the_helper_has_confirmed(
 
 @pytest.mark.parametrize("who", ["outsider", "staff", "answered_but_not_named"])
 def test_nobody_else_can_confirm_the_cooperation(client, answered, anna, spannwerk, who):
-    board.close_request(help_request=answered, user=anna, helped_by=spannwerk)
+    help_requests.close_request(help_request=answered, user=anna, helped_by=spannwerk)
     if who == "outsider":
         person = member_of(CompanyFactory(published=True))
     elif who == "staff":
@@ -157,8 +159,8 @@ def test_nobody_else_can_confirm_the_cooperation(client, answered, anna, spannwe
         answered.offers.create(company=rival, author=person, message="Wir auch")
     client.force_login(person)
 
-    page = client.get(f"/requests/{answered.pk}/")
-    response = client.post(f"/requests/{answered.pk}/confirm/")
+    page = client.get(f"/help-requests/{answered.pk}/")
+    response = client.post(f"/help-requests/{answered.pk}/confirm/")
 
     assert "Yes, we worked together" not in page.content.decode()
     assert response.status_code == 403
@@ -168,11 +170,11 @@ def test_nobody_else_can_confirm_the_cooperation(client, answered, anna, spannwe
 def test_confirming_a_request_without_a_cooperation_is_refused(client, answered, bernd):
     client.force_login(bernd)
 
-    assert client.post(f"/requests/{answered.pk}/confirm/").status_code == 403
+    assert client.post(f"/help-requests/{answered.pk}/confirm/").status_code == 403
 
 
 def test_recording_the_cooperation_of_a_request_twice_keeps_one(answered, anna, spannwerk):
-    first = board.close_request(help_request=answered, user=anna, helped_by=spannwerk)
+    first = help_requests.close_request(help_request=answered, user=anna, helped_by=spannwerk)
 
     again = cooperations.record_request_cooperation(help_request=answered, closed_by=anna)
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from companies.models import Company, DigestSubscription, HelpRequest
-from companies.services import board, digest
+from companies.services import digest, help_requests
 from companies.tasks import send_weekly_digests
 from kag_portal import mail
 from kag_portal.models import MailOptOut, MailTopic, OutboxMail
@@ -36,7 +36,7 @@ def member_of(company, **user):
 
 def post(company, title: str, tags: list[str], *, days_ago: float = 1, author=None):
     """A request posted `days_ago` days before NOW."""
-    help_request = board.post_request(
+    help_request = help_requests.post_request(
         company=company,
         author=author or member_of(company),
         title=title,
@@ -94,8 +94,8 @@ def test_a_subscriber_gets_the_new_requests_that_match_the_companys_offers(
         assert "Mitlaufende Sonder-Spannzangen" in body
         assert "Härterei gesucht" in body
         assert "Feinwerk Suhl GmbH" in body
-        assert f"/requests/{collets.pk}/" in body
-        assert f"/requests/{hardening.pk}/" in body
+        assert f"/help-requests/{collets.pk}/" in body
+        assert f"/help-requests/{hardening.pk}/" in body
         assert "/unsubscribe/" in body
     assert "Matches: Spannzangen" in mail_.body_text
     # Newest first.
@@ -285,22 +285,22 @@ def _is_recording(sql: str) -> bool:
     )
 
 
-# --- The toggle on /requests/ -------------------------------------------------------------------
+# --- The toggle on /help-requests/ ----------------------------------------------------------------
 
 
 def test_a_member_switches_the_weekly_digest_on_and_off_on_the_board(client, spannwerk):
     user = member_of(spannwerk)
     client.force_login(user)
 
-    offered = client.get("/requests/").content.decode()
-    on = client.post("/requests/digest/subscribe/")
-    shown_on = client.get("/requests/").content.decode()
+    offered = client.get("/help-requests/").content.decode()
+    on = client.post("/help-requests/digest/subscribe/")
+    shown_on = client.get("/help-requests/").content.decode()
     subscribed = DigestSubscription.objects.filter(user=user).exists()
-    off = client.post("/requests/digest/unsubscribe/")
+    off = client.post("/help-requests/digest/unsubscribe/")
 
     assert "Get the weekly e-mail" in offered
     assert on.status_code == 302
-    assert on["Location"] == "/requests/"
+    assert on["Location"] == "/help-requests/"
     assert subscribed
     assert "Stop the weekly e-mail" in shown_on
     assert off.status_code == 302
@@ -311,8 +311,8 @@ def test_switching_it_on_again_lifts_an_earlier_one_click_unsubscribe(client, be
     mail.unsubscribe(email=bernd.email, topic=MailTopic.DIGEST)
     client.force_login(bernd)
 
-    before = client.get("/requests/").content.decode()
-    client.post("/requests/digest/subscribe/")
+    before = client.get("/help-requests/").content.decode()
+    client.post("/help-requests/digest/subscribe/")
 
     assert "Get the weekly e-mail" in before
     assert not MailOptOut.objects.filter(email=bernd.email).exists()
@@ -322,8 +322,8 @@ def test_the_toggle_is_only_for_members_of_a_company(client):
     person = UserFactory(preferred_language="en")
     client.force_login(person)
 
-    page = client.get("/requests/").content.decode()
-    response = client.post("/requests/digest/subscribe/")
+    page = client.get("/help-requests/").content.decode()
+    response = client.post("/help-requests/digest/subscribe/")
 
     assert "weekly e-mail" not in page
     assert response.status_code == 302
@@ -331,10 +331,12 @@ def test_the_toggle_is_only_for_members_of_a_company(client):
 
 
 def test_the_toggle_needs_a_login_and_a_post(client, bernd):
-    assert client.post("/requests/digest/subscribe/")["Location"].startswith("/accounts/login/")
+    assert client.post("/help-requests/digest/subscribe/")["Location"].startswith(
+        "/accounts/login/"
+    )
     client.force_login(bernd)
-    assert client.get("/requests/digest/subscribe/").status_code == 405
-    assert client.get("/requests/digest/unsubscribe/").status_code == 405
+    assert client.get("/help-requests/digest/subscribe/").status_code == 405
+    assert client.get("/help-requests/digest/unsubscribe/").status_code == 405
 
 
 # --- Two workers at once (PostgreSQL) -----------------------------------------------------------

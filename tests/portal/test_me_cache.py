@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from companies.models import Company, Membership
-from companies.services import board, members, profiles
+from companies.services import help_requests, members, profiles
 from events.services import calendar, registration
 from newsletter.services import subscribe_member
 from tests.factories import (
@@ -179,7 +179,7 @@ def test_a_matching_request_appears_and_goes_when_it_is_closed(petra, spannwerk)
     MembershipFactory(company=asking, user=asker)
     assert "Spezielle Spannzangen gesucht" not in visit(petra)
 
-    request = board.post_request(
+    request = help_requests.post_request(
         company=asking,
         author=asker,
         title="Spezielle Spannzangen gesucht",
@@ -189,7 +189,7 @@ def test_a_matching_request_appears_and_goes_when_it_is_closed(petra, spannwerk)
     assert "Spezielle Spannzangen gesucht" in visit(petra)
 
     # Closing is an update() that sends no signal.
-    board.close_request(help_request=request, user=asker)
+    help_requests.close_request(help_request=request, user=asker)
     assert "Spezielle Spannzangen gesucht" not in visit(petra)
 
 

@@ -20,7 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from companies.models import Company, CooperationParty, HelpOffer, Invitation, Membership
-from companies.services import board, cooperations, digest, members
+from companies.services import cooperations, digest, help_requests, members
 from events.models import EventInvitation, Feedback, Registration
 from events.services import calendar, followups, registration
 from kag_portal import mail
@@ -91,14 +91,16 @@ def build_world(client) -> World:
     members.accept_invitation(invitation=invitation, user=ines)
 
     # The requests board: Ines answers Feinwerk's request with her direct phone.
-    help_request = board.post_request(
+    help_request = help_requests.post_request(
         company=feinwerk,
         author=otto,
         title="Sonder-Spannzangen gesucht",
         description="Für Gewindespindeln, 40 Stück.",
         tag_labels=["Spannzangen"],
     )
-    board.answer_request(help_request=help_request, company=spannwerk, author=ines, message=ANSWER)
+    help_requests.answer_request(
+        help_request=help_request, company=spannwerk, author=ines, message=ANSWER
+    )
     digest.subscribe(user=ines)
 
     # Asking to join another firm; inviting a colleague to her own.

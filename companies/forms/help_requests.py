@@ -1,4 +1,4 @@
-"""Forms of the requests board. They validate input; the rules live in services/board.py."""
+"""Forms of the requests board. They validate input; the rules live in services/help_requests.py."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Company, HelpOffer, HelpRequest
-from ..services.board import MAX_TAGS
+from ..services.help_requests import MAX_TAGS
 from ..tags import split_tags
 
 

@@ -353,7 +353,7 @@ def close_request(*, help_request: HelpRequest, user, helped_by: Company | None 
     if not closed:
         raise BoardError(_("This request is already closed."))
     # The update() sends no signal: the cached "requests you could help with" must drop it.
-    caching.bump_now_and_at_commit("board")
+    caching.bump_now_and_at_commit("help_requests")
     help_request.refresh_from_db()
     if helped_by is None:
         return None

@@ -62,15 +62,15 @@ def log_out(page) -> None:
 
 def test_a_request_is_posted_answered_and_closed_naming_the_helper(page, firms):
     # Anonymous visitors see the board of published companies.
-    page.goto("/requests/")
+    page.goto("/help-requests/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page)
 
     # Anna (Feinwerk) posts a concrete need.
-    log_in(page, firms["anna"].email, "/requests/")
+    log_in(page, firms["anna"].email, "/help-requests/")
     assert_accessible(page)
-    page.locator("main a[href='/requests/new/']").click()
-    expect(page).to_have_url(re.compile(r"/requests/new/$"))
+    page.locator("main a[href='/help-requests/new/']").click()
+    expect(page).to_have_url(re.compile(r"/help-requests/new/$"))
     assert_accessible(page)
     # First without a title: a clear message, nothing saved.
     page.locator("textarea[name='description']").fill("Kleinserie, 50 Stück.")
@@ -90,7 +90,7 @@ def test_a_request_is_posted_answered_and_closed_naming_the_helper(page, firms):
     page.locator("input[name='deadline']").fill("2099-06-30")
     page.locator("main button[type='submit']").click()
     help_request = HelpRequest.objects.get()
-    expect(page).to_have_url(re.compile(rf"/requests/{help_request.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/help-requests/{help_request.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Mitlaufende Sonder-Spannzangen, Kleinserie"
     )
@@ -100,14 +100,14 @@ def test_a_request_is_posted_answered_and_closed_naming_the_helper(page, firms):
 
     # Bernd (Spannwerk, offers collets) finds it through "matches my offers" and answers.
     log_out(page)
-    log_in(page, firms["bernd"].email, "/requests/?mine=1")
+    log_in(page, firms["bernd"].email, "/help-requests/?mine=1")
     card = page.locator(".board-card", has_text="Mitlaufende Sonder-Spannzangen")
     expect(card).to_contain_text("Feinwerk Suhl GmbH, Suhl")
     expect(card.locator(".board-tags")).to_contain_text("Spannzangen")
     assert_accessible(page)
     screenshot(page, "requests-board-matching-phone")
     card.get_by_role("link", name="Mitlaufende Sonder-Spannzangen, Kleinserie").click()
-    expect(page).to_have_url(re.compile(rf"/requests/{help_request.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/help-requests/{help_request.pk}/$"))
     assert_accessible(page)
     page.locator("textarea[name='message']").fill(
         "Das können wir: Sonder-Spannzangen nach Zeichnung, Muster in drei Wochen."
@@ -125,7 +125,7 @@ def test_a_request_is_posted_answered_and_closed_naming_the_helper(page, firms):
 
     # Anna sees the answer with Spannwerk's contact data and closes, naming Spannwerk.
     log_out(page)
-    log_in(page, firms["anna"].email, f"/requests/{help_request.pk}/")
+    log_in(page, firms["anna"].email, f"/help-requests/{help_request.pk}/")
     answer = page.locator(".board-answer", has_text="Spannwerk Zella-Mehlis GmbH")
     expect(answer).to_contain_text("Muster in drei Wochen")
     expect(answer.locator("a[href='mailto:bernd.zange@spannwerk.example']")).to_be_visible()
@@ -150,7 +150,7 @@ def test_a_request_is_posted_answered_and_closed_naming_the_helper(page, firms):
 
     # Bernd confirms the cooperation from the link in his mail.
     log_out(page)
-    log_in(page, firms["bernd"].email, f"/requests/{help_request.pk}/")
+    log_in(page, firms["bernd"].email, f"/help-requests/{help_request.pk}/")
     assert_accessible(page)
     page.locator("form[action$='/confirm/'] button[type='submit']").click()
     expect(page.locator("form[action$='/confirm/']")).to_have_count(0)
@@ -158,7 +158,7 @@ def test_a_request_is_posted_answered_and_closed_naming_the_helper(page, firms):
     assert cooperation.parties.filter(confirmed_at__isnull=True).count() == 0
 
     # The closed request has left the board.
-    page.goto("/requests/")
+    page.goto("/help-requests/")
     expect(page.locator(".board-card")).to_have_count(0)
     assert_accessible(page)
 
@@ -169,7 +169,7 @@ def test_the_board_filter_pagination_and_digest_toggle_pass_axe(page, firms):
         HelpRequest.objects.create(
             company=feinwerk, title=f"Anfrage {n}: Härten und Beschichten", description="x"
         )
-    log_in(page, firms["bernd"].email, "/requests/")
+    log_in(page, firms["bernd"].email, "/help-requests/")
     expect(page.locator(".board-card")).to_have_count(20)
     expect(page.locator(".board-pagination")).to_be_visible()
     assert_accessible(page)
@@ -178,8 +178,8 @@ def test_the_board_filter_pagination_and_digest_toggle_pass_axe(page, firms):
     screenshot(page, "requests-board-desktop")
     page.set_viewport_size(PHONE)
 
-    page.locator("form[action='/requests/digest/subscribe/'] button").click()
-    expect(page.locator("form[action='/requests/digest/unsubscribe/']")).to_be_visible()
+    page.locator("form[action='/help-requests/digest/subscribe/'] button").click()
+    expect(page.locator("form[action='/help-requests/digest/unsubscribe/']")).to_be_visible()
     assert_accessible(page)
 
     page.locator("input[name='tag']").fill("Spannzangen")
@@ -188,6 +188,6 @@ def test_the_board_filter_pagination_and_digest_toggle_pass_axe(page, firms):
     expect(page.locator(".board-empty")).to_be_visible()
     assert_accessible(page)
 
-    page.goto("/requests/new/")
+    page.goto("/help-requests/new/")
     assert_accessible(page)
     screenshot(page, "requests-form-phone")

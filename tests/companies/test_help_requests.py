@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from companies.models import Company, HelpOffer, HelpRequest
-from companies.services import board
+from companies.services import help_requests
 from companies.services.tags import get_or_create_tags
 from kag_portal.models import OutboxMail
 from tests.factories import CompanyFactory, MembershipFactory, TownFactory, UserFactory
@@ -70,7 +70,7 @@ def bernd(spannwerk):
 
 @pytest.fixture
 def help_request(feinwerk, anna):
-    return board.post_request(
+    return help_requests.post_request(
         company=feinwerk,
         author=anna,
         title="Mitlaufende Sonder-Spannzangen, Kleinserie",
@@ -101,7 +101,7 @@ def test_the_board_lists_open_requests_of_published_companies_with_their_details
         help_request=help_request, company=CompanyFactory(published=True), message="Ja"
     )
 
-    response = client.get("/requests/")
+    response = client.get("/help-requests/")
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -116,36 +116,36 @@ def test_the_board_never_shows_requests_of_draft_or_hidden_companies(client, hel
         hidden = CompanyFactory(status=status)
         HelpRequest.objects.create(company=hidden, title=f"Geheim {status}", description="x")
 
-    html = client.get("/requests/").content.decode()
+    html = client.get("/help-requests/").content.decode()
 
     assert "Geheim" not in html
     assert help_request.title in html
 
 
 def test_the_board_leaves_out_closed_requests(client, help_request, anna):
-    board.close_request(help_request=help_request, user=anna)
+    help_requests.close_request(help_request=help_request, user=anna)
 
-    assert help_request.title not in client.get("/requests/").content.decode()
+    assert help_request.title not in client.get("/help-requests/").content.decode()
 
 
 def test_the_board_is_newest_first(client, feinwerk, anna):
-    older = board.post_request(
+    older = help_requests.post_request(
         company=feinwerk, author=anna, title="Ältere Anfrage", description="x", tag_labels=["A"]
     )
     HelpRequest.objects.filter(pk=older.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=3)
     )
-    board.post_request(
+    help_requests.post_request(
         company=feinwerk, author=anna, title="Neuere Anfrage", description="x", tag_labels=["B"]
     )
 
-    html = client.get("/requests/").content.decode()
+    html = client.get("/help-requests/").content.decode()
 
     assert html.index("Neuere Anfrage") < html.index("Ältere Anfrage")
 
 
 def test_filtering_by_a_keyword_finds_every_spelling_of_it(client, help_request, feinwerk, anna):
-    board.post_request(
+    help_requests.post_request(
         company=feinwerk,
         author=anna,
         title="Härten gesucht",
@@ -153,7 +153,7 @@ def test_filtering_by_a_keyword_finds_every_spelling_of_it(client, help_request,
         tag_labels=["Härten"],
     )
 
-    html = client.get("/requests/", {"tag": "spann-zange"}).content.decode()
+    html = client.get("/help-requests/", {"tag": "spann-zange"}).content.decode()
 
     assert help_request.title in html
     assert "Härten gesucht" not in html
@@ -162,7 +162,7 @@ def test_filtering_by_a_keyword_finds_every_spelling_of_it(client, help_request,
 def test_matches_my_offers_shows_only_requests_that_fit_my_companys_offers(
     client, help_request, bernd, feinwerk, anna
 ):
-    board.post_request(
+    help_requests.post_request(
         company=feinwerk,
         author=anna,
         title="Härten gesucht",
@@ -171,7 +171,7 @@ def test_matches_my_offers_shows_only_requests_that_fit_my_companys_offers(
     )
     client.force_login(bernd)
 
-    html = client.get("/requests/", {"mine": "1"}).content.decode()
+    html = client.get("/help-requests/", {"mine": "1"}).content.decode()
 
     assert help_request.title in html
     assert "Härten gesucht" not in html
@@ -181,15 +181,15 @@ def test_matches_my_offers_leaves_out_my_own_companys_requests(client, help_requ
     help_request.company.offers.set(get_or_create_tags(["Spannzangen"]))
     client.force_login(anna)
 
-    html = client.get("/requests/", {"mine": "1"}).content.decode()
+    html = client.get("/help-requests/", {"mine": "1"}).content.decode()
 
     assert help_request.title not in html
 
 
 def test_the_matching_filter_is_only_offered_to_members_of_a_company(client, help_request):
-    assert 'name="mine"' not in client.get("/requests/").content.decode()
+    assert 'name="mine"' not in client.get("/help-requests/").content.decode()
     client.force_login(UserFactory(preferred_language="en"))
-    assert 'name="mine"' not in client.get("/requests/").content.decode()
+    assert 'name="mine"' not in client.get("/help-requests/").content.decode()
 
 
 def test_the_board_pages_through_many_requests(client, feinwerk, anna):
@@ -201,8 +201,8 @@ def test_the_board_pages_through_many_requests(client, feinwerk, anna):
         HelpRequest.tags.through(helprequest_id=r.pk, tag_id=tags[0].pk) for r in requests
     )
 
-    first = client.get("/requests/", {"tag": "Spannzangen"})
-    third = client.get("/requests/", {"tag": "Spannzangen", "page": 3})
+    first = client.get("/help-requests/", {"tag": "Spannzangen"})
+    third = client.get("/help-requests/", {"tag": "Spannzangen", "page": 3})
 
     assert first.context["page"].paginator.num_pages == 3
     assert len(first.context["page"].object_list) == 20
@@ -233,13 +233,13 @@ def test_the_board_costs_a_fixed_number_of_queries_with_200_requests(
 
     # Session, user, my companies, subscription + opt-out, count, page, tags of the page.
     with django_assert_max_num_queries(9):
-        response = client.get("/requests/")
+        response = client.get("/help-requests/")
     assert len(response.context["page"].object_list) == 20
     with django_assert_max_num_queries(9):
-        client.get("/requests/", {"mine": "1", "tag": "Spannzangen", "page": 2})
+        client.get("/help-requests/", {"mine": "1", "tag": "Spannzangen", "page": 2})
     client.logout()
     with django_assert_max_num_queries(4):
-        client.get("/requests/", {"page": 10})
+        client.get("/help-requests/", {"page": 10})
 
 
 # --- Posting --------------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def test_a_member_posts_a_request_for_the_company(client, feinwerk, anna):
     deadline = timezone.localdate() + datetime.timedelta(days=14)
 
     response = client.post(
-        "/requests/new/",
+        "/help-requests/new/",
         post_form(
             title="  Mitlaufende   Sonder-Spannzangen ",
             tags="Spannzangen, spann-zange, Kleinserie",
@@ -260,7 +260,7 @@ def test_a_member_posts_a_request_for_the_company(client, feinwerk, anna):
 
     help_request = HelpRequest.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/requests/{help_request.pk}/"
+    assert response["Location"] == f"/help-requests/{help_request.pk}/"
     assert help_request.company == feinwerk
     assert help_request.author == anna
     assert help_request.title == "Mitlaufende Sonder-Spannzangen"
@@ -274,8 +274,8 @@ def test_a_member_of_several_companies_chooses_which_one_posts(client, feinwerk,
     MembershipFactory(company=second, user=anna)
     client.force_login(anna)
 
-    form = client.get("/requests/new/").content.decode()
-    response = client.post("/requests/new/", post_form(company=second.pk))
+    form = client.get("/help-requests/new/").content.decode()
+    response = client.post("/help-requests/new/", post_form(company=second.pk))
 
     assert 'name="company"' in form
     assert "Zweitfirma" in form
@@ -288,7 +288,7 @@ def test_nobody_posts_for_a_company_they_do_not_belong_to(client, feinwerk, anna
     MembershipFactory(company=CompanyFactory(published=True), user=anna)
     client.force_login(anna)
 
-    response = client.post("/requests/new/", post_form(company=stranger.pk))
+    response = client.post("/help-requests/new/", post_form(company=stranger.pk))
 
     assert response.status_code == 400
     assert not HelpRequest.objects.exists()
@@ -299,8 +299,8 @@ def test_a_company_that_is_not_published_cannot_post_and_is_told_why(client, sta
     user = member_of(CompanyFactory(status=status, name="Entwurf GmbH"))
     client.force_login(user)
 
-    page = client.get("/requests/new/")
-    response = client.post("/requests/new/", post_form())
+    page = client.get("/help-requests/new/")
+    response = client.post("/help-requests/new/", post_form())
 
     assert "has not been published yet" in page.content.decode()
     assert "Entwurf GmbH" in page.content.decode()
@@ -312,14 +312,14 @@ def test_a_company_that_is_not_published_cannot_post_and_is_told_why(client, sta
 def test_a_person_without_a_company_is_told_that_requests_come_from_companies(client):
     client.force_login(UserFactory(preferred_language="en"))
 
-    response = client.get("/requests/new/")
+    response = client.get("/help-requests/new/")
 
     assert response.status_code == 200
     assert 'name="title"' not in response.content.decode()
 
 
 def test_posting_needs_a_login(client):
-    response = client.get("/requests/new/")
+    response = client.get("/help-requests/new/")
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
@@ -343,7 +343,7 @@ def test_posting_needs_a_login(client):
 def test_bad_input_is_refused_with_a_message_and_nothing_saved(client, anna, field, value):
     client.force_login(anna)
 
-    response = client.post("/requests/new/", post_form(**{field: value}))
+    response = client.post("/help-requests/new/", post_form(**{field: value}))
 
     assert response.status_code == 400
     form = response.context["form"]
@@ -355,15 +355,15 @@ def test_bad_input_is_refused_with_a_message_and_nothing_saved(client, anna, fie
 def test_a_past_deadline_is_explained(client, anna):
     client.force_login(anna)
 
-    response = client.post("/requests/new/", post_form(deadline="2020-01-01"))
+    response = client.post("/help-requests/new/", post_form(deadline="2020-01-01"))
 
     assert response.context["form"].errors["deadline"] == ["The date lies in the past."]
     assert "The date lies in the past." in response.content.decode()
 
 
 def test_the_service_refuses_a_past_deadline_too(feinwerk, anna):
-    with pytest.raises(board.BoardError):
-        board.post_request(
+    with pytest.raises(help_requests.BoardError):
+        help_requests.post_request(
             company=feinwerk,
             author=anna,
             title="x",
@@ -375,7 +375,7 @@ def test_the_service_refuses_a_past_deadline_too(feinwerk, anna):
 
 
 def test_the_description_is_markdown_with_html_removed(client, feinwerk, anna):
-    help_request = board.post_request(
+    help_request = help_requests.post_request(
         company=feinwerk,
         author=anna,
         title="Spannzangen",
@@ -383,7 +383,7 @@ def test_the_description_is_markdown_with_html_removed(client, feinwerk, anna):
         tag_labels=["Spannzangen"],
     )
 
-    html = client.get(f"/requests/{help_request.pk}/").content.decode()
+    html = client.get(f"/help-requests/{help_request.pk}/").content.decode()
 
     assert "<strong>Dringend</strong>" in html
     assert '<script>alert("x")' not in html
@@ -396,9 +396,9 @@ def test_the_description_is_markdown_with_html_removed(client, feinwerk, anna):
 def test_a_member_changes_the_companys_open_request(client, help_request, anna):
     client.force_login(anna)
 
-    page = client.get(f"/requests/{help_request.pk}/edit/")
+    page = client.get(f"/help-requests/{help_request.pk}/edit/")
     response = client.post(
-        f"/requests/{help_request.pk}/edit/",
+        f"/help-requests/{help_request.pk}/edit/",
         post_form(title="Sonder-Spannzangen, 50 Stück", tags="Spannzangen, Härten"),
     )
 
@@ -416,7 +416,7 @@ def test_a_deadline_that_has_passed_since_posting_may_stay_when_editing(client, 
     client.force_login(anna)
 
     response = client.post(
-        f"/requests/{help_request.pk}/edit/", post_form(deadline=past.isoformat())
+        f"/help-requests/{help_request.pk}/edit/", post_form(deadline=past.isoformat())
     )
 
     assert response.status_code == 302
@@ -425,9 +425,9 @@ def test_a_deadline_that_has_passed_since_posting_may_stay_when_editing(client, 
 def test_another_companys_member_cannot_change_or_delete_a_request(client, help_request, bernd):
     client.force_login(bernd)
 
-    assert client.get(f"/requests/{help_request.pk}/edit/").status_code == 403
-    assert client.post(f"/requests/{help_request.pk}/edit/", post_form()).status_code == 403
-    assert client.post(f"/requests/{help_request.pk}/delete/").status_code == 403
+    assert client.get(f"/help-requests/{help_request.pk}/edit/").status_code == 403
+    assert client.post(f"/help-requests/{help_request.pk}/edit/", post_form()).status_code == 403
+    assert client.post(f"/help-requests/{help_request.pk}/delete/").status_code == 403
     help_request.refresh_from_db()
     assert help_request.title == "Mitlaufende Sonder-Spannzangen, Kleinserie"
 
@@ -435,20 +435,20 @@ def test_another_companys_member_cannot_change_or_delete_a_request(client, help_
 def test_a_member_deletes_the_companys_open_request_after_confirming(client, help_request, anna):
     client.force_login(anna)
 
-    page = client.get(f"/requests/{help_request.pk}/delete/")
-    response = client.post(f"/requests/{help_request.pk}/delete/")
+    page = client.get(f"/help-requests/{help_request.pk}/delete/")
+    response = client.post(f"/help-requests/{help_request.pk}/delete/")
 
     assert page.status_code == 200
     assert HelpRequest.objects.filter(pk=help_request.pk).exists() is False
-    assert response["Location"] == "/requests/"
+    assert response["Location"] == "/help-requests/"
 
 
 def test_a_closed_request_can_no_longer_be_changed_or_deleted(client, help_request, anna):
-    board.close_request(help_request=help_request, user=anna)
+    help_requests.close_request(help_request=help_request, user=anna)
     client.force_login(anna)
 
-    edit = client.post(f"/requests/{help_request.pk}/edit/", post_form(title="Neu"))
-    delete = client.post(f"/requests/{help_request.pk}/delete/")
+    edit = client.post(f"/help-requests/{help_request.pk}/edit/", post_form(title="Neu"))
+    delete = client.post(f"/help-requests/{help_request.pk}/delete/")
 
     help_request.refresh_from_db()
     assert edit.status_code == 302
@@ -462,9 +462,9 @@ def test_a_closed_request_can_no_longer_be_changed_or_deleted(client, help_reque
 def test_a_member_of_another_company_answers_we_can_help(client, help_request, bernd, spannwerk):
     client.force_login(bernd)
 
-    page = client.get(f"/requests/{help_request.pk}/")
+    page = client.get(f"/help-requests/{help_request.pk}/")
     response = client.post(
-        f"/requests/{help_request.pk}/answer/",
+        f"/help-requests/{help_request.pk}/answer/",
         {"company": spannwerk.pk, "message": "Das können wir, Muster in 3 Wochen."},
     )
 
@@ -481,7 +481,7 @@ def test_the_requesters_members_get_the_answer_with_the_suppliers_contact(
 ):
     colleague = member_of(feinwerk, email="chef@feinwerk.example")
 
-    offer = board.answer_request(
+    offer = help_requests.answer_request(
         help_request=help_request, company=spannwerk, author=bernd, message="Machen wir."
     )
 
@@ -497,18 +497,20 @@ def test_the_requesters_members_get_the_answer_with_the_suppliers_contact(
         assert "vertrieb@spannwerk.example" in text
         assert "03682 12345" in text
         assert "https://spannwerk.example" in text
-        assert f"/requests/{help_request.pk}/" in text
+        assert f"/help-requests/{help_request.pk}/" in text
     assert "Spannwerk Zella-Mehlis" in mail.subject
 
 
 def test_a_company_answers_a_request_only_once(client, help_request, bernd, spannwerk):
     colleague = member_of(spannwerk)
-    board.answer_request(help_request=help_request, company=spannwerk, author=bernd, message="Ja")
+    help_requests.answer_request(
+        help_request=help_request, company=spannwerk, author=bernd, message="Ja"
+    )
     client.force_login(colleague)
 
-    page = client.get(f"/requests/{help_request.pk}/")
+    page = client.get(f"/help-requests/{help_request.pk}/")
     response = client.post(
-        f"/requests/{help_request.pk}/answer/",
+        f"/help-requests/{help_request.pk}/answer/",
         {"company": spannwerk.pk, "message": "Auch ja"},
         follow=True,
     )
@@ -521,10 +523,12 @@ def test_a_company_answers_a_request_only_once(client, help_request, bernd, span
 def test_the_database_refuses_a_second_answer_even_when_the_checks_are_passed(
     help_request, bernd, spannwerk
 ):
-    board.answer_request(help_request=help_request, company=spannwerk, author=bernd, message="Ja")
+    help_requests.answer_request(
+        help_request=help_request, company=spannwerk, author=bernd, message="Ja"
+    )
 
-    with pytest.raises(board.BoardError, match="Spannwerk Zella-Mehlis"):
-        board.answer_request(
+    with pytest.raises(help_requests.BoardError, match="Spannwerk Zella-Mehlis"):
+        help_requests.answer_request(
             help_request=help_request, company=spannwerk, author=bernd, message="Nochmal"
         )
     assert HelpOffer.objects.count() == 1
@@ -533,25 +537,27 @@ def test_the_database_refuses_a_second_answer_even_when_the_checks_are_passed(
 def test_a_company_cannot_answer_its_own_request(client, help_request, anna, feinwerk):
     client.force_login(anna)
 
-    page = client.get(f"/requests/{help_request.pk}/")
+    page = client.get(f"/help-requests/{help_request.pk}/")
     response = client.post(
-        f"/requests/{help_request.pk}/answer/", {"company": feinwerk.pk, "message": "Ich"}
+        f"/help-requests/{help_request.pk}/answer/", {"company": feinwerk.pk, "message": "Ich"}
     )
 
     assert 'name="message"' not in page.content.decode()
     assert response.status_code == 302
     assert not HelpOffer.objects.exists()
-    with pytest.raises(board.BoardError):
-        board.answer_request(help_request=help_request, company=feinwerk, author=anna, message="x")
+    with pytest.raises(help_requests.BoardError):
+        help_requests.answer_request(
+            help_request=help_request, company=feinwerk, author=anna, message="x"
+        )
 
 
 def test_nobody_answers_a_closed_request(client, help_request, anna, bernd, spannwerk):
-    board.close_request(help_request=help_request, user=anna)
+    help_requests.close_request(help_request=help_request, user=anna)
     client.force_login(bernd)
 
-    page = client.get(f"/requests/{help_request.pk}/")
+    page = client.get(f"/help-requests/{help_request.pk}/")
     response = client.post(
-        f"/requests/{help_request.pk}/answer/",
+        f"/help-requests/{help_request.pk}/answer/",
         {"company": spannwerk.pk, "message": "Zu spät"},
         follow=True,
     )
@@ -565,8 +571,8 @@ def test_an_unpublished_company_cannot_answer(client, help_request):
     user = member_of(CompanyFactory(status="draft"))
     client.force_login(user)
 
-    page = client.get(f"/requests/{help_request.pk}/")
-    response = client.post(f"/requests/{help_request.pk}/answer/", {"message": "Ja"})
+    page = client.get(f"/help-requests/{help_request.pk}/")
+    response = client.post(f"/help-requests/{help_request.pk}/answer/", {"message": "Ja"})
 
     assert 'name="message"' not in page.content.decode()
     assert response.status_code == 302
@@ -577,7 +583,7 @@ def test_an_empty_answer_is_refused_with_a_message(client, help_request, bernd, 
     client.force_login(bernd)
 
     response = client.post(
-        f"/requests/{help_request.pk}/answer/", {"company": spannwerk.pk, "message": "   "}
+        f"/help-requests/{help_request.pk}/answer/", {"company": spannwerk.pk, "message": "   "}
     )
 
     assert response.status_code == 400
@@ -589,7 +595,8 @@ def test_an_over_long_answer_is_refused(client, help_request, bernd, spannwerk):
     client.force_login(bernd)
 
     response = client.post(
-        f"/requests/{help_request.pk}/answer/", {"company": spannwerk.pk, "message": "x" * 2001}
+        f"/help-requests/{help_request.pk}/answer/",
+        {"company": spannwerk.pk, "message": "x" * 2001},
     )
 
     assert response.status_code == 400
@@ -597,14 +604,33 @@ def test_an_over_long_answer_is_refused(client, help_request, bernd, spannwerk):
 
 
 def test_anonymous_visitors_see_the_request_but_must_log_in_to_answer(client, help_request):
-    page = client.get(f"/requests/{help_request.pk}/")
-    response = client.post(f"/requests/{help_request.pk}/answer/", {"message": "Ja"})
+    page = client.get(f"/help-requests/{help_request.pk}/")
+    response = client.post(f"/help-requests/{help_request.pk}/answer/", {"message": "Ja"})
 
     assert page.status_code == 200
-    assert f"/accounts/login/?next=/requests/{help_request.pk}/" in page.content.decode()
+    assert f"/accounts/login/?next=/help-requests/{help_request.pk}/" in page.content.decode()
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
     assert not HelpOffer.objects.exists()
+
+
+# --- Old links ------------------------------------------------------------------------------
+
+
+def test_a_link_to_the_old_board_address_in_a_sent_mail_still_leads_to_the_request(
+    client, help_request
+):
+    # The board lived under /requests/ until issue 14; mails sent before point there.
+    detail = client.get(f"/requests/{help_request.pk}/")
+    board = client.get("/requests/", {"tag": "spannzangen"})
+    followed = client.get(f"/requests/{help_request.pk}/", follow=True)
+
+    assert detail.status_code == 301
+    assert detail["Location"] == f"/help-requests/{help_request.pk}/"
+    assert board.status_code == 301
+    assert board["Location"] == "/help-requests/?tag=spannzangen"
+    assert followed.status_code == 200
+    assert help_request.title in followed.content.decode()
 
 
 # --- Who sees what --------------------------------------------------------------------------
@@ -612,7 +638,7 @@ def test_anonymous_visitors_see_the_request_but_must_log_in_to_answer(client, he
 
 @pytest.fixture
 def answered(help_request, bernd, spannwerk):
-    board.answer_request(
+    help_requests.answer_request(
         help_request=help_request, company=spannwerk, author=bernd, message="Machen wir gern."
     )
     return help_request
@@ -621,7 +647,7 @@ def answered(help_request, bernd, spannwerk):
 def test_the_requesters_members_see_every_answer_with_contact_data(client, answered, anna):
     client.force_login(anna)
 
-    html = client.get(f"/requests/{answered.pk}/").content.decode()
+    html = client.get(f"/help-requests/{answered.pk}/").content.decode()
 
     assert "Machen wir gern." in html
     assert "bernd@spannwerk.example" in html
@@ -635,7 +661,7 @@ def test_another_companys_member_sees_only_that_answers_exist_and_their_own(
     third = member_of(CompanyFactory(published=True))
     client.force_login(third)
 
-    html = client.get(f"/requests/{answered.pk}/").content.decode()
+    html = client.get(f"/help-requests/{answered.pk}/").content.decode()
 
     assert "1 company has answered so far." in html
     assert "Machen wir gern." not in html
@@ -649,12 +675,12 @@ def test_the_answering_company_sees_its_own_answer_but_no_other(
 ):
     rival = CompanyFactory(published=True, public_email="info@rival.example")
     rival_member = member_of(rival, email="rita@rival.example")
-    board.answer_request(
+    help_requests.answer_request(
         help_request=help_request, company=rival, author=rival_member, message="Wir auch."
     )
     client.force_login(bernd)
 
-    html = client.get(f"/requests/{answered.pk}/").content.decode()
+    html = client.get(f"/help-requests/{answered.pk}/").content.decode()
 
     assert "Machen wir gern." in html
     assert "Wir auch." not in html
@@ -669,7 +695,7 @@ def test_anonymous_and_staff_see_no_contact_data_of_answers(client, answered, wh
 
         client.force_login(StaffFactory(preferred_language="en"))
 
-    html = client.get(f"/requests/{answered.pk}/").content.decode()
+    html = client.get(f"/help-requests/{answered.pk}/").content.decode()
 
     assert "Machen wir gern." not in html
     assert "bernd@spannwerk.example" not in html
@@ -680,12 +706,15 @@ def test_a_request_of_a_company_that_is_no_longer_public_is_not_found(
 ):
     Company.objects.filter(pk=feinwerk.pk).update(status=Company.Status.HIDDEN)
 
-    assert client.get(f"/requests/{help_request.pk}/").status_code == 404
+    assert client.get(f"/help-requests/{help_request.pk}/").status_code == 404
     client.force_login(bernd)
-    assert client.get(f"/requests/{help_request.pk}/").status_code == 404
-    assert client.post(f"/requests/{help_request.pk}/answer/", {"message": "x"}).status_code == 404
+    assert client.get(f"/help-requests/{help_request.pk}/").status_code == 404
+    assert (
+        client.post(f"/help-requests/{help_request.pk}/answer/", {"message": "x"}).status_code
+        == 404
+    )
     client.force_login(anna)
-    assert client.get(f"/requests/{help_request.pk}/").status_code == 200
+    assert client.get(f"/help-requests/{help_request.pk}/").status_code == 200
 
 
 def test_the_detail_page_costs_a_fixed_number_of_queries(
@@ -694,13 +723,13 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(
     for _ in range(15):
         company = CompanyFactory(published=True)
         member = member_of(company)
-        board.answer_request(
+        help_requests.answer_request(
             help_request=help_request, company=company, author=member, message="Ja"
         )
     client.force_login(anna)
 
     with django_assert_max_num_queries(12):
-        response = client.get(f"/requests/{help_request.pk}/")
+        response = client.get(f"/help-requests/{help_request.pk}/")
     assert len(response.context["answers"]) == 15
 
 
@@ -710,8 +739,8 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(
 def test_the_requester_closes_the_request_without_naming_a_helper(client, answered, anna):
     client.force_login(anna)
 
-    page = client.get(f"/requests/{answered.pk}/").content.decode()
-    response = client.post(f"/requests/{answered.pk}/close/", {"helped_by": ""})
+    page = client.get(f"/help-requests/{answered.pk}/").content.decode()
+    response = client.post(f"/help-requests/{answered.pk}/close/", {"helped_by": ""})
 
     answered.refresh_from_db()
     assert 'name="helped_by" value=""' in page
@@ -728,8 +757,8 @@ def test_closing_an_answered_request_asks_who_helped_instead_of_assuming_nobody(
 ):
     client.force_login(anna)
 
-    page = client.get(f"/requests/{answered.pk}/").content.decode()
-    response = client.post(f"/requests/{answered.pk}/close/", {})
+    page = client.get(f"/help-requests/{answered.pk}/").content.decode()
+    response = client.post(f"/help-requests/{answered.pk}/close/", {})
 
     answered.refresh_from_db()
     assert 'value="" checked' not in page.replace("\n", " ")
@@ -740,7 +769,7 @@ def test_closing_an_answered_request_asks_who_helped_instead_of_assuming_nobody(
 def test_the_requester_closes_the_request_naming_who_helped(client, answered, anna, spannwerk):
     client.force_login(anna)
 
-    response = client.post(f"/requests/{answered.pk}/close/", {"helped_by": spannwerk.pk})
+    response = client.post(f"/help-requests/{answered.pk}/close/", {"helped_by": spannwerk.pk})
 
     answered.refresh_from_db()
     assert response.status_code == 302
@@ -752,19 +781,19 @@ def test_only_a_company_that_answered_can_be_named_as_helper(client, answered, a
     stranger = CompanyFactory(published=True)
     client.force_login(anna)
 
-    response = client.post(f"/requests/{answered.pk}/close/", {"helped_by": stranger.pk})
+    response = client.post(f"/help-requests/{answered.pk}/close/", {"helped_by": stranger.pk})
 
     answered.refresh_from_db()
     assert response.status_code == 400
     assert answered.status == HelpRequest.Status.OPEN
-    with pytest.raises(board.BoardError):
-        board.close_request(help_request=answered, user=anna, helped_by=stranger)
+    with pytest.raises(help_requests.BoardError):
+        help_requests.close_request(help_request=answered, user=anna, helped_by=stranger)
 
 
 def test_only_the_requesters_members_close_a_request(client, answered, bernd, spannwerk):
     client.force_login(bernd)
 
-    response = client.post(f"/requests/{answered.pk}/close/", {"helped_by": spannwerk.pk})
+    response = client.post(f"/help-requests/{answered.pk}/close/", {"helped_by": spannwerk.pk})
 
     answered.refresh_from_db()
     assert response.status_code == 403
@@ -772,10 +801,10 @@ def test_only_the_requesters_members_close_a_request(client, answered, bernd, sp
 
 
 def test_closing_twice_records_one_closing(client, answered, anna, spannwerk):
-    board.close_request(help_request=answered, user=anna, helped_by=spannwerk)
+    help_requests.close_request(help_request=answered, user=anna, helped_by=spannwerk)
 
-    with pytest.raises(board.BoardError):
-        board.close_request(help_request=answered, user=anna, helped_by=spannwerk)
+    with pytest.raises(help_requests.BoardError):
+        help_requests.close_request(help_request=answered, user=anna, helped_by=spannwerk)
     assert answered.cooperations.count() == 1
 
 
@@ -785,15 +814,15 @@ def test_closing_twice_records_one_closing(client, answered, anna, spannwerk):
 def test_matching_open_requests_lists_what_a_company_could_help_with(
     help_request, spannwerk, feinwerk, anna, django_assert_max_num_queries
 ):
-    board.post_request(
+    help_requests.post_request(
         company=feinwerk, author=anna, title="Härten", description="x", tag_labels=["Härten"]
     )
-    closed = board.post_request(
+    closed = help_requests.post_request(
         company=feinwerk, author=anna, title="Zu", description="x", tag_labels=["Spannzangen"]
     )
-    board.close_request(help_request=closed, user=anna)
+    help_requests.close_request(help_request=closed, user=anna)
     for n in range(8):
-        board.post_request(
+        help_requests.post_request(
             company=feinwerk,
             author=anna,
             title=f"Mehr {n}",
@@ -802,16 +831,16 @@ def test_matching_open_requests_lists_what_a_company_could_help_with(
         )
 
     with django_assert_max_num_queries(3):
-        found = board.matching_open_requests(spannwerk, limit=5)
+        found = help_requests.matching_open_requests(spannwerk, limit=5)
         assert [t.name for t in found[0].matching_tags] == ["Sonderspannmittel"]
         assert found[0].company.town.name == "Suhl"
 
     assert len(found) == 5
-    everything = board.matching_open_requests(spannwerk, limit=50)
+    everything = help_requests.matching_open_requests(spannwerk, limit=50)
     assert help_request in everything
     assert closed not in everything
     assert [t.name for t in everything[-1].matching_tags] == ["Spannzangen"]
-    assert board.matching_open_requests(feinwerk, limit=5) == []
+    assert help_requests.matching_open_requests(feinwerk, limit=5) == []
 
 
 # --- Personal data ----------------------------------------------------------------------------
@@ -822,7 +851,7 @@ def test_the_data_export_holds_the_persons_requests_answers_and_digest(
 ):
     from companies.services import digest
 
-    board.answer_request(
+    help_requests.answer_request(
         help_request=help_request, company=spannwerk, author=bernd, message="Machen wir gern."
     )
     digest.subscribe(user=bernd)

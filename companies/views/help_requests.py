@@ -1,4 +1,4 @@
-"""The requests board under /requests/: post a need, answer "Wir können helfen", close it."""
+"""The requests board under /help-requests/: post a need, answer "Wir können helfen", close it."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..forms.board import AnswerForm, BoardFilterForm, CloseForm, HelpRequestForm
+from ..forms.help_requests import AnswerForm, BoardFilterForm, CloseForm, HelpRequestForm
 from ..models import Company, HelpRequest
-from ..services import board, cooperations, digest
+from ..services import cooperations, digest, help_requests
 from ..tags import normalize_tag
 
 PAGE_SIZE = 20
@@ -28,7 +28,7 @@ def _visible_request(request: HttpRequest, pk: int) -> HelpRequest:
     help_request = get_object_or_404(
         HelpRequest.objects.select_related("company", "company__town", "helped_by"), pk=pk
     )
-    if not board.can_see(request.user, help_request):
+    if not help_requests.can_see(request.user, help_request):
         raise Http404
     return help_request
 
@@ -36,7 +36,7 @@ def _visible_request(request: HttpRequest, pk: int) -> HelpRequest:
 def _own_request(request: HttpRequest, pk: int) -> HelpRequest:
     """403 unless the person acts for the requesting company."""
     help_request = _visible_request(request, pk)
-    if not board.is_member(request.user, help_request.company):
+    if not help_requests.is_member(request.user, help_request.company):
         raise PermissionDenied
     return help_request
 
@@ -45,20 +45,22 @@ def _own_request(request: HttpRequest, pk: int) -> HelpRequest:
 
 
 def board_list(request: HttpRequest) -> HttpResponse:
-    my_companies = board.companies_of(request.user)
+    my_companies = help_requests.companies_of(request.user)
     filters = BoardFilterForm(request.GET or None)
     tag_key = ""
     mine = False
     if filters.is_valid():
         tag_key = normalize_tag(filters.cleaned_data["tag"])
         mine = filters.cleaned_data["mine"] and bool(my_companies)
-    requests = board.board_requests(tag_key=tag_key, matching_user=request.user if mine else None)
+    requests = help_requests.board_requests(
+        tag_key=tag_key, matching_user=request.user if mine else None
+    )
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
-        "companies/requests/list.html",
+        "companies/help_requests/list.html",
         {
             "page": page,
             "filters": filters,
@@ -74,19 +76,19 @@ def board_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
-    my_companies = board.companies_of(request.user)
+    my_companies = help_requests.companies_of(request.user)
     public = [c for c in my_companies if c.is_public]
     if not public:
         # Not a form: a clear word on what is missing, and where to go next.
         return render(
             request,
-            "companies/requests/cannot_post.html",
+            "companies/help_requests/cannot_post.html",
             {"my_companies": my_companies},
         )
     form = HelpRequestForm(request.POST or None, companies=public)
     if request.method == "POST" and form.is_valid():
         try:
-            help_request = board.post_request(
+            help_request = help_requests.post_request(
                 company=form.chosen_company(),
                 author=request.user,
                 title=form.cleaned_data["title"],
@@ -94,14 +96,14 @@ def create(request: HttpRequest) -> HttpResponse:
                 tag_labels=form.cleaned_data["tags"],
                 deadline=form.cleaned_data["deadline"],
             )
-        except board.BoardError as error:
+        except help_requests.BoardError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your request is on the board."))
             return redirect(help_request)
     return render(
         request,
-        "companies/requests/form.html",
+        "companies/help_requests/form.html",
         {"form": form, "editing": False},
         status=400 if form.errors else 200,
     )
@@ -121,9 +123,9 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    is_requester = board.is_member(user, help_request.company)
-    answers = list(board.answers_for(help_request))
-    my_company_ids = {c.pk for c in board.companies_of(user)}
+    is_requester = help_requests.is_member(user, help_request.company)
+    answers = list(help_requests.answers_for(help_request))
+    my_company_ids = {c.pk for c in help_requests.companies_of(user)}
     context = {
         "help_request": help_request,
         "is_requester": is_requester,
@@ -139,37 +141,37 @@ def _render_detail(
                 answering=[answer.company for answer in answers]
             )
         else:
-            may_answer = board.companies_that_may_answer(user, help_request)
+            may_answer = help_requests.companies_that_may_answer(user, help_request)
             if may_answer:
                 context["answer_form"] = answer_form or AnswerForm(companies=may_answer)
             elif user.is_authenticated:
-                context["cannot_answer"] = board.why_cannot_answer(user, help_request)
+                context["cannot_answer"] = help_requests.why_cannot_answer(user, help_request)
     else:
         cooperation = cooperations.request_cooperation(help_request)
         if cooperation is not None and user.is_authenticated:
             context["cooperation"] = cooperation
             context["to_confirm"] = cooperations.parties_to_confirm(user, cooperation)
-    return render(request, "companies/requests/detail.html", context, status=status)
+    return render(request, "companies/help_requests/detail.html", context, status=status)
 
 
 @login_required
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = _visible_request(request, pk)
-    may_answer = board.companies_that_may_answer(request.user, help_request)
+    may_answer = help_requests.companies_that_may_answer(request.user, help_request)
     form = AnswerForm(request.POST, companies=may_answer)
     if not may_answer:
-        messages.error(request, board.why_cannot_answer(request.user, help_request))
+        messages.error(request, help_requests.why_cannot_answer(request.user, help_request))
         return redirect(help_request)
     if form.is_valid():
         try:
-            board.answer_request(
+            help_requests.answer_request(
                 help_request=help_request,
                 company=form.cleaned_data["company"],
                 author=request.user,
                 message=form.cleaned_data["message"],
             )
-        except board.BoardError as error:
+        except help_requests.BoardError as error:
             messages.error(request, str(error))
             return redirect(help_request)
         messages.success(
@@ -183,14 +185,16 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = _own_request(request, pk)
-    answering = [a.company for a in board.answers_for(help_request)]
+    answering = [a.company for a in help_requests.answers_for(help_request)]
     form = CloseForm(request.POST, answering=answering)
     if not form.is_valid():
         return _render_detail(request, help_request, close_form=form, status=400)
     helped_by = form.cleaned_data["helped_by"]
     try:
-        board.close_request(help_request=help_request, user=request.user, helped_by=helped_by)
-    except board.BoardError as error:
+        help_requests.close_request(
+            help_request=help_request, user=request.user, helped_by=helped_by
+        )
+    except help_requests.BoardError as error:
         messages.error(request, str(error))
         return redirect(help_request)
     if helped_by:
@@ -210,7 +214,7 @@ def confirm_cooperation(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = _visible_request(request, pk)
     cooperation = cooperations.request_cooperation(help_request)
     if cooperation is None or not any(
-        board.is_member(request.user, party.company) for party in cooperation.parties.all()
+        help_requests.is_member(request.user, party.company) for party in cooperation.parties.all()
     ):
         raise PermissionDenied
     if cooperations.confirm_cooperation(cooperation=cooperation, user=request.user):
@@ -235,7 +239,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = HelpRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            board.update_request(
+            help_requests.update_request(
                 help_request=help_request,
                 user=request.user,
                 title=form.cleaned_data["title"],
@@ -243,14 +247,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 tag_labels=form.cleaned_data["tags"],
                 deadline=form.cleaned_data["deadline"],
             )
-        except board.BoardError as error:
+        except help_requests.BoardError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect(help_request)
     return render(
         request,
-        "companies/requests/form.html",
+        "companies/help_requests/form.html",
         {"form": form, "editing": True, "help_request": help_request},
         status=400 if form.errors else 200,
     )
@@ -264,15 +268,15 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(help_request)
     if request.method == "POST":
         try:
-            board.delete_request(help_request=help_request, user=request.user)
-        except board.BoardError as error:
+            help_requests.delete_request(help_request=help_request, user=request.user)
+        except help_requests.BoardError as error:
             messages.error(request, str(error))
             return redirect(help_request)
         messages.success(request, _("The request is deleted."))
-        return redirect("requests:list")
+        return redirect("help_requests:list")
     return render(
         request,
-        "companies/requests/delete.html",
+        "companies/help_requests/delete.html",
         {"help_request": help_request, "answer_count": help_request.offers.count()},
     )
 
@@ -291,7 +295,7 @@ def digest_subscribe(request: HttpRequest) -> HttpResponse:
             request,
             _("You will get an e-mail once a week when new requests match your offers."),
         )
-    return redirect(reverse("requests:list"))
+    return redirect(reverse("help_requests:list"))
 
 
 @login_required
@@ -299,4 +303,4 @@ def digest_subscribe(request: HttpRequest) -> HttpResponse:
 def digest_unsubscribe(request: HttpRequest) -> HttpResponse:
     digest.unsubscribe(user=request.user)
     messages.success(request, _("You will no longer get the weekly digest."))
-    return redirect(reverse("requests:list"))
+    return redirect(reverse("help_requests:list"))
