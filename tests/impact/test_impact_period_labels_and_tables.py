@@ -1,4 +1,5 @@
-"""Two things the impact browser journey found (tests/browser/test_impact_done_when.py)."""
+"""The impact pages: the period's end is not labelled as a mail recipient, and a figure list's
+table scrolls by keyboard (found by tests/browser/test_evening_to_funder_report_journey.py)."""
 
 from __future__ import annotations
 
