@@ -125,4 +125,5 @@ def test_staff_check_two_people_in_on_a_phone_and_undo_one(page, site_pages, tow
     assert anna.checked_in_at is None
     assert ben.checked_in_by == staff
     walk_in = Registration.objects.get(email="emil@zella.example")
-    assert walk_in.walk_in and walk_in.checked_in_at is not None
+    assert walk_in.walk_in
+    assert walk_in.checked_in_at is not None

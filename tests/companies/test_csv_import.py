@@ -138,8 +138,10 @@ def test_unknown_and_missing_columns_are_named_and_nothing_is_read():
     preview = preview_of(csv_file(["Firma;Stadt;Website", "Feinwerk;Suhl;"]))
 
     assert not preview.is_valid
-    assert "Firma" in preview.file_error and "Stadt" in preview.file_error
-    assert "Name" in preview.file_error and "Ort" in preview.file_error
+    assert "Firma" in preview.file_error
+    assert "Stadt" in preview.file_error
+    assert "Name" in preview.file_error
+    assert "Ort" in preview.file_error
     assert preview.rows == []
 
 
@@ -267,7 +269,8 @@ def test_import_creates_drafts_without_owner_or_consent_with_tags_and_search_tex
     text, _encoding = csv_io.decode_upload(csv_file([HEADER, *ROWS]))
     companies = csv_io.import_companies(text=text, staff_user=None)
 
-    assert preview.is_valid and len(companies) == 2
+    assert preview.is_valid
+    assert len(companies) == 2
     company = Company.objects.get(slug="praezisionsmechanik-lauterbach-gmbh")
     assert company.status == Company.Status.DRAFT
     assert company.public_consent_at is None
@@ -296,9 +299,11 @@ def test_the_whole_journey_upload_preview_fix_and_import(staff_client):
 
     first = upload(staff_client, bad)
     preview = staff_client.get("/staff/companies/import/preview/")
-    assert first.status_code == 302 and first["Location"] == "/staff/companies/import/preview/"
+    assert first.status_code == 302
+    assert first["Location"] == "/staff/companies/import/preview/"
     assert "kaputt" in preview.content.decode()
-    assert "commit_form" in preview.context and not preview.context["preview"].is_valid
+    assert "commit_form" in preview.context
+    assert not preview.context["preview"].is_valid
     assert b'action="/staff/companies/import/commit/"' not in preview.content
 
     upload(staff_client, good)
@@ -350,7 +355,9 @@ def test_an_excel_cp1252_file_with_umlauts_survives_import_and_export(staff_clie
         'Präzisionsmechanik für Messtechnik;"Präzisionsmechanik; Lohnfertigung"',
     ]
     data = csv_file(lines, encoding="cp1252")
-    assert "ä".encode("cp1252") in data and b"\xc3" not in data  # really not UTF-8
+    # really not UTF-8
+    assert "ä".encode("cp1252") in data
+    assert b"\xc3" not in data
 
     upload(staff_client, data)
     digest = (

@@ -72,7 +72,8 @@ def test_the_demo_people_own_exactly_their_companies(seeded):
     assert owned("inhaberin@spannwerk-demo.de") == ["Spannwerk Zella-Mehlis GmbH"]
     assert owned("leitung@feinwerk-demo.de") == ["Feinwerk Suhl GmbH"]
     glass = owned("chef@glaswerk-demo.de")
-    assert len(glass) == 1 and "Glaswerk" in glass[0]
+    assert len(glass) == 1
+    assert "Glaswerk" in glass[0]
     assert Company.objects.get(slug="spannwerk-zella-mehlis").industry.code == "25"
 
 
@@ -93,7 +94,8 @@ def test_the_clamping_tool_maker_is_the_fine_mechanics_firms_best_partner(seeded
     assert "kalibrierung" in result.we_can_help_with
     assert ranked[0][0].id == spannwerk.pk
     assert ranked[0][1].value > ranked[1][1].value
-    assert spannwerk.founded_year == 1955 and spannwerk.apprenticeship_places == 6
+    assert spannwerk.founded_year == 1955
+    assert spannwerk.apprenticeship_places == 6
     assert feinwerk.founded_year <= 1885
     offers = {tag.name for tag in spannwerk.offers.all()}
     assert {"Spannzangen", "Sonderspannmittel", "Spannköpfe"} <= offers

@@ -71,7 +71,8 @@ def test_the_basics_create_a_draft_with_the_person_as_owner(client, person, town
     assert company.town == towns["suhl"]
     assert company.website == "https://spannwerk-suhl.example"
     assert company.founded_year == 1955
-    assert company.serves_international and not company.serves_national
+    assert company.serves_international
+    assert not company.serves_national
     assert company.apprenticeship_places == 6
     assert Membership.objects.get(company=company).user == person
     assert Membership.objects.get(company=company).role == Membership.Role.OWNER

@@ -16,9 +16,11 @@ def test_the_migration_loads_all_21_sections_and_88_divisions_of_wz_2008():
 def test_every_division_has_a_two_digit_code_both_names_and_a_known_section():
     sections = {code for code, _de, _en in WZ_SECTIONS}
     for code, section, name_de, name_en, _focus in WZ_DIVISIONS:
-        assert len(code) == 2 and code.isdigit(), code
+        assert len(code) == 2, code
+        assert code.isdigit(), code
         assert section in sections, code
-        assert name_de and name_en, code
+        assert name_de, code
+        assert name_en, code
 
 
 def test_divisions_hang_under_the_right_section():

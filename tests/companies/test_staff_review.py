@@ -255,13 +255,16 @@ def test_the_review_mails_render_in_both_languages(template, language):
 
     subject, text, html = render_mail(template=template, context=context, language=language)
 
-    assert "Feinwerk <Suhl> GmbH" in subject and "\n" not in subject
+    assert "Feinwerk <Suhl> GmbH" in subject
+    assert "\n" not in subject
     assert "Moritz Aschenbrenner" in text
     assert "Feinwerk &lt;Suhl&gt; GmbH" in html
     assert "https://portal.example/companies/feinwerk-suhl/" in text
     if template == "company_rejected":
-        assert "Die Anschrift fehlt." in text and "Die Anschrift fehlt." in html
-        assert "/edit/" in text and "wirtschaft@kag.example" in html
+        assert "Die Anschrift fehlt." in text
+        assert "Die Anschrift fehlt." in html
+        assert "/edit/" in text
+        assert "wirtschaft@kag.example" in html
 
 
 def test_the_rejection_mail_links_to_the_profile_form(staff_client):

@@ -356,6 +356,7 @@ def test_the_file_of_one_event_has_no_calendar_name_but_feeds_do(client):
     single = parse(client.get(f"/events/{event.pk}/event.ics"))
     feed = parse(client.get("/events/feed.ics"))
 
-    assert "X-WR-CALNAME" not in single and "NAME" not in single
+    assert "X-WR-CALNAME" not in single
+    assert "NAME" not in single
     assert feed["X-WR-CALNAME"]
     assert feed["REFRESH-INTERVAL"]

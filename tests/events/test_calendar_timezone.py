@@ -79,4 +79,5 @@ def test_the_description_is_plain_text_from_the_markdown():
     assert "Ein Abend in vier kurzen Runden." in description
     assert "• Spannzangen" in description
     assert "Anfahrt (https://example.org/weg)" in description
-    assert "**" not in description and "](" not in description
+    assert "**" not in description
+    assert "](" not in description

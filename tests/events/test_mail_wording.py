@@ -31,7 +31,8 @@ def test_a_company_run_without_a_street_has_no_empty_address_part():
     event = EventFactory(venue_name="Start und Ziel am Marktplatz", venue_street="")
     mail = confirmation_for(event)
     assert f"Start und Ziel am Marktplatz, 98527 {event.town.name}" in mail.body_text
-    assert ", ," not in mail.body_text and ", ," not in mail.body_html
+    assert ", ," not in mail.body_text
+    assert ", ," not in mail.body_html
 
 
 def test_the_full_address_when_there_is_a_street():

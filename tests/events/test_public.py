@@ -154,7 +154,10 @@ def test_the_event_page_shows_time_place_agenda_speed_dating_and_a_map_link(clie
     page = client.get(f"/events/{event.pk}/").content.decode()
 
     assert "Begrüßung" in page
-    assert "18:30" in page and "18:38" in page and "18:48" in page  # rounds in Berlin time
+    # the rounds, in Berlin time
+    assert "18:30" in page
+    assert "18:38" in page
+    assert "18:48" in page
     assert "https://www.openstreetmap.org/search?query=Stadthalle%2C%20Louis-Ansch" in page
     assert host.get_absolute_url() in page
     assert "<iframe" not in page
@@ -504,7 +507,8 @@ def test_a_past_event_shows_no_places_or_waitlist(client):
 
     assert "Past" in past_part
     assert "Warteliste" not in past_part
-    assert "Plätze frei" not in past_part and "Platz frei" not in past_part
+    assert "Plätze frei" not in past_part
+    assert "Platz frei" not in past_part
 
 
 def test_once_registered_the_form_offers_to_register_a_colleague(client, member):

@@ -66,7 +66,8 @@ def test_every_figure_of_the_last_twelve_months_is_filled(seeded):
     assert result.requests_answered < result.requests_posted
     assert result.cooperations_not_without_kag < result.cooperations
     assert 3.5 <= result.average_rating <= 5
-    assert result.topics and result.next_formats
+    assert result.topics
+    assert result.next_formats
 
 
 def test_seeding_again_changes_no_figure(seeded):

@@ -28,7 +28,8 @@ def test_the_demo_publishes_a_plan_for_the_coming_evening_and_one_played_for_the
     assert coming.status == SeatingPlan.Status.PUBLISHED
     assert coming.current_round is None
     assert past.current_round == Event.objects.get(title=PAST_EVENING).speed_dating_rounds
-    assert coming.seats.exists() and past.seats.exists()
+    assert coming.seats.exists()
+    assert past.seats.exists()
     assert coming.version == 2  # made once, however often seed_demo runs
 
 

@@ -160,10 +160,12 @@ def test_staff_write_an_issue_in_the_browser_form(client):
     )
     issue = NewsletterIssue.objects.get()
     assert response.url == reverse("staff_newsletter:edit", args=[issue.pk])
-    assert issue.include_events and not issue.include_requests
+    assert issue.include_events
+    assert not issue.include_requests
 
     empty = client.post(reverse("staff_newsletter:create"), {"subject": "", "intro": ""})
-    assert empty.status_code == 200 and empty.context["form"].errors
+    assert empty.status_code == 200
+    assert empty.context["form"].errors
     assert NewsletterIssue.objects.count() == 1
 
 

@@ -37,7 +37,8 @@ def region(client):
     call_command("seed_demo", verbosity=0)
     User.objects.create_superuser(email=SUPERUSER, password="alt-und-sicher-2026")
     team = User.objects.get(email="team@kag-demo.de")
-    assert team.is_staff and not team.is_superuser
+    assert team.is_staff
+    assert not team.is_superuser
     assert team.groups.filter(name="KAG-Team").exists()
     return team
 
@@ -100,7 +101,9 @@ def test_a_kag_team_member_finds_no_working_key_on_any_page(
         )
     reset_keys = the_keys_mailed_to(SUPERUSER)
     confirmation_keys = the_keys_mailed_to(NEWCOMER)
-    assert reset_keys and confirmation_keys  # the mails went out, with their links
+    # the mails went out, with their links
+    assert reset_keys
+    assert confirmation_keys
     assert OutboxMail.objects.filter(to_email=SUPERUSER, carries_secret=True).exists()
     client.logout()
 
@@ -160,7 +163,8 @@ def test_a_mail_that_carries_a_key_keeps_no_body_once_sent(
     remove_mail_bodies()
 
     reset.refresh_from_db()
-    assert reset.body_text == "" and reset.body_html == ""
+    assert reset.body_text == ""
+    assert reset.body_html == ""
     assert reset.body_removed_at is not None
     for key in the_keys_mailed_to(SUPERUSER):
         assert key not in str(OutboxMail.objects.filter(pk=reset.pk).values().get())

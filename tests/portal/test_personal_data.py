@@ -55,7 +55,8 @@ def test_deleting_the_account_removes_the_person_and_their_mails(client):
     assert not EmailAddress.objects.filter(email=person.email).exists()
     assert not OutboxMail.objects.filter(to_email=person.email).exists()
     report.refresh_from_db()
-    assert report.reporter is None and report.contact_email == ""
+    assert report.reporter is None
+    assert report.contact_email == ""
     # The opt-out stays, so that no newsletter reaches the address again.
     assert MailOptOut.objects.filter(email=person.email).exists()
     assert client.get("/me/").status_code == 302

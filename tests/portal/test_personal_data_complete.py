@@ -271,13 +271,16 @@ def test_the_export_holds_the_account_and_every_mail_to_or_about_the_person(worl
     data = export_user_data(world.ines)
 
     account = data["account"]
-    assert account["email"] == EMAIL and account["display_name"] == NAME
+    assert account["email"] == EMAIL
+    assert account["display_name"] == NAME
     assert {a["email"] for a in account["email_addresses"]} == {EMAIL, PRIVATE_EMAIL}
     to_her = {(m["to"], m["subject"]): m for m in account["mails_sent_to_you"]}
     # To the private address, though no row links it to the account.
     private = to_her[(PRIVATE_EMAIL, "Ihre Nachricht an die KAG")]
     assert private["text"] == "Guten Tag, danke für Ihre Nachricht."
-    assert private["status"] == "queued" and private["created_at"] and private["sent_at"] is None
+    assert private["status"] == "queued"
+    assert private["created_at"]
+    assert private["sent_at"] is None
     # A mail that holds a key is listed without its text.
     assert to_her[(EMAIL, "Passwort zurücksetzen")]["text"] is None
     templates = set(OutboxMail.objects.filter(to_email=EMAIL).values_list("template", flat=True))
@@ -394,7 +397,8 @@ def test_mails_to_and_about_the_person_are_emptied_and_those_not_sent_are_never_
     for row in OutboxMail.objects.filter(pk__in=to_her):
         assert row.to_email == f"deleted-{row.pk}@invalid"
     sent = OutboxMail.objects.get(pk=world.sent_about_ines.pk)
-    assert sent.status == OutboxMail.Status.SENT and sent.body_text == ""
+    assert sent.status == OutboxMail.Status.SENT
+    assert sent.body_text == ""
     assert sent.to_email == world.otto.email  # the recipient is Otto's, and Otto stays
     # The newsletter still counts two recipients; its keys keep the issue's prefix.
     issue_key = f"newsletter:{world.newsletter_issue.pk}:"

@@ -105,7 +105,7 @@ def test_work_queued_inside_a_transaction_that_rolls_back_is_never_sent(
     django_capture_on_commit_callbacks,
 ):
     event = EventFactory()
-    with (
+    with (  # noqa: PT012 - the block writes, then fails on purpose to roll back
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(Rollback),
         transaction.atomic(),
@@ -316,7 +316,7 @@ def test_on_a_real_worker_committed_work_arrives_rolled_back_never_and_an_outage
     ):
         with transaction.atomic():
             committed = record("real:1", "anna@spannwerk.example")
-        with pytest.raises(Rollback), transaction.atomic():
+        with pytest.raises(Rollback), transaction.atomic():  # noqa: PT012 - writes, then fails
             record("real:2", "bert@spannwerk.example")
             raise Rollback
         wait_for_sent(committed.pk, worker)

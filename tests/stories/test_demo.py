@@ -28,7 +28,8 @@ def test_the_spannwerk_and_feinwerk_story_is_published_with_both_approvals(seede
         "spannwerk-zella-mehlis",
     ]
     assert story.approvals.filter(text_version=story.text_version, withdrawn_at=None).count() == 2
-    assert story.event is not None and story.event.ends_at < story.published_at
+    assert story.event is not None
+    assert story.event.ends_at < story.published_at
     assert story.cooperation.would_have_happened_without_kag == "probably_not"
     assert client.get(story.get_absolute_url()).status_code == 200
     assert STORY_TITLE in client.get("/").text
