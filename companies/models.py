@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -207,7 +207,75 @@ class Company(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.public_consent_at is not None
+        return self.is_published and self.public_consent_at is not None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_in_review(self) -> bool:
+        """Waits for staff to approve or reject it."""
+        return self.status == self.Status.IN_REVIEW
+
+    @property
+    def is_published(self) -> bool:
+        """Approved by staff; in the directory only with consent (is_public)."""
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == self.Status.REJECTED
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.status == self.Status.HIDDEN
+
+    @property
+    def can_be_hidden(self) -> bool:
+        """Staff can hide what someone besides its members may see or is about to see."""
+        return self.status in (self.Status.PUBLISHED, self.Status.IN_REVIEW, self.Status.REJECTED)
+
+    @property
+    def status_label(self) -> str:
+        """The status as its members and staff read it, saying whether the public sees it."""
+        if self.is_published and not self.is_public:
+            return gettext("Not public: consent missing")
+        labels = {
+            self.Status.DRAFT: gettext("Draft – not public yet"),
+            self.Status.IN_REVIEW: gettext("In review – not public yet"),
+            self.Status.PUBLISHED: gettext("Published"),
+            self.Status.REJECTED: gettext("Not published"),
+            self.Status.HIDDEN: gettext("Hidden by the KAG team"),
+        }
+        return labels.get(self.status, "")
+
+    @property
+    def status_explanation(self) -> str:
+        """What the status means for the company's members, and what they can do next."""
+        if self.is_published and not self.is_public:
+            return gettext("The owner's consent to appear in the directory is missing.")
+        if self.is_rejected and self.rejection_reason:
+            return "{} {}".format(
+                gettext("The KAG team did not publish the profile."),
+                gettext("Reason: %(reason)s") % {"reason": self.rejection_reason},
+            )
+        explanations = {
+            self.Status.DRAFT: gettext(
+                "Only your colleagues and the KAG team can see this page. Complete the profile "
+                "and send it for review."
+            ),
+            self.Status.IN_REVIEW: gettext(
+                "The KAG team is checking the profile. It appears in the directory once it is "
+                "approved."
+            ),
+            self.Status.PUBLISHED: gettext("Everyone can find the company in the directory."),
+            self.Status.REJECTED: gettext("The KAG team did not publish the profile."),
+            self.Status.HIDDEN: gettext(
+                "The KAG team has taken the profile out of the directory. Please contact the team."
+            ),
+        }
+        return explanations.get(self.status, "")
 
 
 class Membership(models.Model):
@@ -371,6 +439,18 @@ class HelpOffer(models.Model):
         return f"{self.company} → {self.help_request}"
 
 
+class CooperationQuerySet(models.QuerySet):
+    def confirmed(self) -> CooperationQuerySet:
+        """Cooperations every company in them has confirmed (and that have companies at all):
+        the rule of Cooperation.is_confirmed as a query, for lists and figures."""
+        unconfirmed = CooperationParty.objects.filter(
+            cooperation=models.OuterRef("pk"), confirmed_at__isnull=True
+        )
+        return self.filter(
+            models.Exists(CooperationParty.objects.filter(cooperation=models.OuterRef("pk")))
+        ).exclude(models.Exists(unconfirmed))
+
+
 class Cooperation(models.Model):
     """Two or more companies work together. Counts once every involved company confirmed it."""
 
@@ -407,6 +487,8 @@ class Cooperation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = CooperationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("cooperation")
         verbose_name_plural = _("cooperations")
@@ -414,6 +496,12 @@ class Cooperation(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Every company in it confirmed (uses prefetched parties where there are any)."""
+        parties = self.parties.all()
+        return bool(parties) and all(party.confirmed_at is not None for party in parties)
 
 
 class CooperationParty(models.Model):

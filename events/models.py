@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Town
@@ -155,6 +157,48 @@ class Event(models.Model):
         return ", ".join(part for part in (self.venue_name, self.venue_street, town) if part)
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_company_run(self) -> bool:
+        return self.format == self.Format.COMPANY_RUN
+
+    def registration_closed_reason(self, invitation: EventInvitation | None = None) -> str:
+        """Why nobody may register now, or "" when they may: the one rule for "can this person
+        register?" (the registration service refuses with it, pages show it).
+
+        `invitation` is the one that lets this person in (events.services.invitations.
+        invitation_for decides which); an invited-only event needs one.
+        """
+        closed = self._closed_to_everyone_reason()
+        if not closed and self.audience == self.Audience.INVITED and invitation is None:
+            return gettext("Only invited guests can register for this event.")
+        return closed
+
+    @property
+    def can_invite(self) -> bool:
+        """Invitations go out while an invited person could register."""
+        return not self._closed_to_everyone_reason()
+
+    def _closed_to_everyone_reason(self) -> str:
+        if self.is_cancelled:
+            return gettext("This event has been cancelled.")
+        if not self.is_published:
+            return gettext("This event is not open for registration.")
+        if timezone.now() > self.registration_deadline:
+            return gettext("The registration deadline for this event has passed.")
+        return ""
+
+    @property
     def has_speed_dating(self) -> bool:
         return self.speed_dating_starts_at is not None
 
@@ -285,6 +329,32 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.name} – {self.event}"
 
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.status == self.Status.WAITLISTED
+
+    @property
+    def is_active(self) -> bool:
+        """Holds a place or a place in the queue (not cancelled)."""
+        return self.status != self.Status.CANCELLED
+
+    @property
+    def waitlist_position(self) -> int | None:
+        """1-based place on the waitlist (one query), or None when not waiting."""
+        if not self.is_waitlisted:
+            return None
+        ahead = Registration.objects.filter(
+            event_id=self.event_id, status=self.Status.WAITLISTED
+        ).filter(
+            Q(requested_at__lt=self.requested_at)
+            | Q(requested_at=self.requested_at, pk__lt=self.pk)
+        )
+        return ahead.count() + 1
+
 
 class EventInvitation(models.Model):
     """One person or firm invited to one event: one mail, sent once (outbox key per invitation)."""
@@ -367,6 +437,10 @@ class InvitationRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} – {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_stopped(self) -> bool:
+        return self.status == self.Status.STOPPED
 
     @property
     def is_finished(self) -> bool:

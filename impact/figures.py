@@ -150,9 +150,9 @@ def answered_requests(period: Period) -> QuerySet[HelpRequest]:
 
 def cooperations(period: Period) -> QuerySet[Cooperation]:
     """Cooperations started in the period that every involved company has confirmed."""
-    found = Cooperation.objects.filter(
+    found = Cooperation.objects.confirmed().filter(
         started_on__gte=period.start, started_on__lte=period.end
-    ).exclude(parties__confirmed_at__isnull=True)
+    )
     if period.town is not None:
         found = found.filter(
             pk__in=Cooperation.objects.filter(parties__company__town=period.town).values("pk")

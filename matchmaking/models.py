@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Registration
@@ -54,6 +55,22 @@ class SeatingPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def running_round(self) -> int | None:
+        """The round on now: the one staff marked, else the one whose time it is by the
+        schedule (no query; the event is loaded with the plan where it matters)."""
+        if self.current_round:
+            return self.current_round
+        now = timezone.now()
+        for number, start, end in self.event.speed_dating_rounds_schedule():
+            if start <= now < end:
+                return number
+        return None
 
 
 class Seat(models.Model):

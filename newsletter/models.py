@@ -55,6 +55,14 @@ class NewsletterIssue(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("newsletter:issue", args=[self.pk])
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status == self.Status.SENT
+
 
 class Subscriber(models.Model):
     """An address that gets the newsletter once confirmed.

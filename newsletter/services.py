@@ -252,7 +252,7 @@ def start_sending(*, issue_id: int, by, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         issue = NewsletterIssue.objects.select_for_update().get(pk=issue_id)
-        if issue.status != NewsletterIssue.Status.DRAFT:
+        if not issue.is_draft:
             return False
         issue.content = collect_blocks(issue, now=now)
         issue.status = NewsletterIssue.Status.SENDING
@@ -273,9 +273,9 @@ def mail_key(issue: NewsletterIssue, email: str) -> str:
 def fan_out(issue_id: int) -> int:
     """Queue the issue's mail for every recipient who has none yet; the number of recipients."""
     issue = NewsletterIssue.objects.get(pk=issue_id)
-    if issue.status == NewsletterIssue.Status.DRAFT:
+    if issue.is_draft:
         return 0
-    if issue.status == NewsletterIssue.Status.SENT:
+    if issue.is_sent:
         return issue.recipient_count
     # Those who had confirmed when it was sent: a run repeated later adds nobody new.
     subscribers = list(recipients().filter(confirmed_at__lte=issue.sent_at))

@@ -104,7 +104,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     draft = get_object_or_404(NewsletterIssue, pk=pk) if pk else NewsletterIssue()
-    if draft.pk and draft.status != NewsletterIssue.Status.DRAFT:
+    if draft.pk and not draft.is_draft:
         messages.info(request, _("This issue has been sent and cannot be changed."))
         return redirect("newsletter:issue", draft.pk)
     form = IssueForm(request.POST or None, instance=draft)
@@ -124,7 +124,7 @@ def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @staff_required
 def staff_send(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_object_or_404(NewsletterIssue, pk=pk)
-    if draft.status != NewsletterIssue.Status.DRAFT:
+    if not draft.is_draft:
         messages.info(request, _("This issue has been sent already."))
         return redirect("staff_newsletter:list")
     if request.method == "POST":

@@ -100,6 +100,11 @@ class Story(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def is_draft(self) -> bool:
+        """Still with its authors: they edit it before asking the companies and staff."""
+        return self.status == self.Status.DRAFT
+
 
 def story_image_path(instance: StoryImage, filename: str) -> str:
     return f"stories/{instance.story_id}/{filename}"

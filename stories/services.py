@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,16 +35,8 @@ class TooManyImages(Exception):
 
 
 def confirmed_cooperations() -> QuerySet[Cooperation]:
-    """Cooperations every company in them has confirmed (and that have companies at all)."""
-    unconfirmed = CooperationParty.objects.filter(
-        cooperation=OuterRef("pk"), confirmed_at__isnull=True
-    )
-    return (
-        Cooperation.objects.filter(parties__isnull=False)
-        .exclude(Exists(unconfirmed))
-        .distinct()
-        .prefetch_related("companies")
-    )
+    """Cooperations every company in them has confirmed, with their companies."""
+    return Cooperation.objects.confirmed().prefetch_related("companies")
 
 
 def member_cooperations(user) -> QuerySet[Cooperation]:
@@ -103,11 +95,7 @@ def can_edit(user, story: Story) -> bool:
         return False
     if user.is_staff:
         return True
-    return (
-        story.status == Story.Status.DRAFT
-        and story.author_id == user.pk
-        and is_involved_member(user, story)
-    )
+    return story.is_draft and story.author_id == user.pk and is_involved_member(user, story)
 
 
 def awaiting_approval(user) -> list[Story]:
@@ -168,13 +156,13 @@ def _all_approved(story: Story) -> bool:
 
 def _settle(story: Story) -> Story:
     """Set the status from the facts: public only while released and approved by all."""
-    if story.status == Story.Status.DRAFT:
+    if story.is_draft:
         return story
     public = story.released_at is not None and _all_approved(story)
-    if public and story.status != Story.Status.PUBLISHED:
+    if public and not story.is_published:
         story.status = Story.Status.PUBLISHED
         story.published_at = timezone.now()
-    elif not public and story.status == Story.Status.PUBLISHED:
+    elif not public and story.is_published:
         story.status = Story.Status.IN_REVIEW
         story.published_at = None
     else:
@@ -212,7 +200,7 @@ def update_story(*, story: Story, title: str, lead: str, body: str, event=None) 
     if changed:
         story.text_version += 1
     story.save()
-    if changed and story.status != Story.Status.DRAFT:
+    if changed and not story.is_draft:
         _settle(story)
         _ask_owners(story)
     return story
@@ -223,7 +211,7 @@ def submit_for_approval(*, story: Story) -> Story:
     """The text is ready: the involved companies' owners are asked to approve it, staff see it
     in their review list."""
     story = _lock(story)
-    if story.status == Story.Status.DRAFT:
+    if story.is_draft:
         story.status = Story.Status.IN_REVIEW
         story.save(update_fields=["status", "updated_at"])
         _ask_owners(story)
@@ -270,7 +258,7 @@ def approve(*, story: Story, user) -> int:
     """Approve the current text for every involved company the person owns. Returns how many
     companies this approved for (0: nothing to approve, e.g. the story is still a draft)."""
     story = _lock(story)
-    if story.status == Story.Status.DRAFT:
+    if story.is_draft:
         return 0
     now = timezone.now()
     count = 0
@@ -307,7 +295,7 @@ def withdraw(*, story: Story, user) -> int:
 def release(*, story: Story, by) -> Story:
     """Staff say "publish": public now if every company approved, else as soon as they have."""
     story = _lock(story)
-    if story.status == Story.Status.DRAFT:
+    if story.is_draft:
         story.status = Story.Status.IN_REVIEW
         _ask_owners(story)
     story.released_at = timezone.now()
@@ -322,7 +310,7 @@ def take_back(*, story: Story) -> Story:
     story = _lock(story)
     story.released_at = None
     story.released_by = None
-    if story.status == Story.Status.PUBLISHED:
+    if story.is_published:
         story.status = Story.Status.IN_REVIEW
         story.published_at = None
     story.save(update_fields=["status", "published_at", "released_at", "released_by", "updated_at"])

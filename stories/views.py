@@ -71,8 +71,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "companies": list(story.companies.order_by("name")),
         "images": list(story.images.all()),
         "can_edit": services.can_edit(request.user, story),
-        "can_approve": bool(services.owned_companies(request.user, story))
-        and story.status != Story.Status.DRAFT,
+        "can_approve": bool(services.owned_companies(request.user, story)) and not story.is_draft,
     }
     if not story.is_published:
         context["approvals"] = services.approval_states(story)
@@ -190,7 +189,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     Only owners of an involved company: anyone else who may see the story gets 403."""
     story = _visible_story(request, pk)
     companies = services.owned_companies(request.user, story)
-    if not companies or story.status == Story.Status.DRAFT:
+    if not companies or story.is_draft:
         raise PermissionDenied
     if request.method == "POST":
         action = request.POST.get("action")

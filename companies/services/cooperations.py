@@ -118,7 +118,3 @@ def confirm_cooperation(*, cooperation: Cooperation, user) -> int:
     return CooperationParty.objects.filter(
         cooperation=cooperation, company_id__in=company_ids, confirmed_at__isnull=True
     ).update(confirmed_at=timezone.now(), confirmed_by=user)
-
-
-def is_confirmed(cooperation: Cooperation) -> bool:
-    return all(party.confirmed_at is not None for party in cooperation.parties.all())

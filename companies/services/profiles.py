@@ -183,7 +183,7 @@ def submit_for_review(*, company: Company, user) -> Company:
     company = Company.objects.select_for_update().get(pk=company.pk)
     if company.status in (Company.Status.IN_REVIEW, Company.Status.PUBLISHED):
         return company  # already there: a second click changes nothing and mails nobody
-    if company.status == Company.Status.HIDDEN:
+    if company.is_hidden:
         raise ValidationError(
             _("The KAG team has hidden this profile. Please contact them to publish it again.")
         )

@@ -25,10 +25,6 @@ from ..tags import clean_label, normalize_tag
 from .members import people_to_mail
 from .search import refresh_search_document
 
-# Statuses from which staff can hide a profile, and the ones a review decision applies to.
-HIDEABLE = {Company.Status.PUBLISHED, Company.Status.IN_REVIEW, Company.Status.REJECTED}
-
-
 # --- Review ----------------------------------------------------------------------------------
 
 
@@ -66,7 +62,7 @@ def _mail_owners(*, company: Company, template: str, context: dict) -> int:
 def approve_company(*, company: Company, staff_user) -> Company:
     """Publish a profile that waits for review and tell its owners."""
     company = Company.objects.select_for_update().get(pk=company.pk)
-    if company.status != Company.Status.IN_REVIEW:
+    if not company.is_in_review:
         raise ValidationError(_("Only a profile that waits for review can be approved."))
     if company.public_consent_at is None:
         # The database refuses it too (company_published_only_with_consent); say it plainly.
@@ -92,7 +88,7 @@ def reject_company(*, company: Company, staff_user, reason: str) -> Company:
     if not reason:
         raise ValidationError(_("Please give a reason: the owner reads it."))
     company = Company.objects.select_for_update().get(pk=company.pk)
-    if company.status != Company.Status.IN_REVIEW:
+    if not company.is_in_review:
         raise ValidationError(_("Only a profile that waits for review can be rejected."))
     company.status = Company.Status.REJECTED
     company.rejection_reason = reason
@@ -113,7 +109,7 @@ def reject_company(*, company: Company, staff_user, reason: str) -> Company:
 def hide_company(*, company: Company, staff_user) -> Company:
     """Take a profile out of the directory at once (e.g. after a complaint)."""
     company = Company.objects.select_for_update().get(pk=company.pk)
-    if company.status not in HIDEABLE:
+    if not company.can_be_hidden:
         raise ValidationError(
             _("This profile is not visible to anyone else; there is nothing to hide.")
         )
@@ -127,7 +123,7 @@ def unhide_company(*, company: Company, staff_user) -> Company:
     """Show a hidden profile again: published if it had been published with consent, else it
     goes back to the review queue."""
     company = Company.objects.select_for_update().get(pk=company.pk)
-    if company.status != Company.Status.HIDDEN:
+    if not company.is_hidden:
         raise ValidationError(_("This profile is not hidden."))
     if company.published_at and company.public_consent_at:
         company.status = Company.Status.PUBLISHED

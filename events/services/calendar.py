@@ -51,7 +51,7 @@ def _component(event: Event, *, waitlisted: bool = False) -> icalendar.Event:
     if waitlisted:
         notes.append(_("You are on the waitlist for this event."))
     notes.append(url)
-    if event.status == Event.Status.CANCELLED:
+    if event.is_cancelled:
         status = STATUS.CANCELLED
     elif waitlisted:
         # Not a confirmed place yet: calendars show it as tentative.
@@ -169,7 +169,7 @@ def personal_feed(feed: CalendarFeed) -> bytes:
     components = [
         _component(
             registration.event,
-            waitlisted=registration.status == Registration.Status.WAITLISTED,
+            waitlisted=registration.is_waitlisted,
         )
         for registration in by_event.values()
     ]

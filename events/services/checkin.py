@@ -125,9 +125,9 @@ def registration_for_code(*, event: Event, code: str) -> Registration:
 
 def check_open(event: Event) -> None:
     """Check-in works for published events (and finished ones, to correct afterwards)."""
-    if event.status == Event.Status.CANCELLED:
+    if event.is_cancelled:
         raise CheckInError(_("This event has been cancelled."))
-    if event.status == Event.Status.DRAFT:
+    if event.is_draft:
         raise CheckInError(_("This event is not published."))
 
 
@@ -143,7 +143,7 @@ def check_in(*, registration: Registration, by) -> bool:
     A conditional update: two staff tapping the same person at once check them in once.
     """
     check_open(registration.event)
-    if registration.status != Registration.Status.CONFIRMED:
+    if not registration.is_confirmed:
         raise CheckInError(_("Only confirmed registrations can be checked in."))
     now = timezone.now()
     changed = Registration.objects.filter(

@@ -187,7 +187,7 @@ def send_event_mails(*, now: datetime) -> dict[str, int]:
             starts_at__gte=now - THANKS_FOR - timedelta(days=30),
         )
     )
-    coming = [event for event in events if event.status == Event.Status.PUBLISHED]
+    coming = [event for event in events if event.is_published]
     two_day = {e.pk: two_day_reminder_window(e) for e in coming}
     on_the_day = {e.pk: day_reminder_window(e) for e in coming}
     thanks = [event for event in events if thanks_window(event).contains(now)]
@@ -234,7 +234,7 @@ def _check_attended(registration: Registration, *, now: datetime) -> None:
         raise FollowUpError(_("This event did not take place."))
     if registration.event.starts_at > now:
         raise FollowUpError(_("You can tell us about this event once it has started."))
-    if registration.status != Registration.Status.CONFIRMED or registration.anonymised_at:
+    if not registration.is_confirmed or registration.anonymised_at:
         raise FollowUpError(_("Only attendees with a confirmed place can do this."))
 
 

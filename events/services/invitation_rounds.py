@@ -29,7 +29,7 @@ from kag_portal.mail import deliver_outbox_mails
 from kag_portal.models import OutboxMail
 from kag_portal.queueing import enqueue, enqueue_on_commit
 
-from .invitations import can_invite, chunks, invite, mail_invitations
+from .invitations import chunks, invite, mail_invitations
 
 # Mails recorded per task: small enough that both worker processes share a round of 2,000.
 MAIL_BATCH = 100
@@ -87,7 +87,7 @@ def advance_round(round_id: int) -> None:
     round_ = InvitationRound.objects.select_related("event").filter(pk=round_id).first()
     if round_ is None or round_.is_finished:
         return
-    if not can_invite(round_.event):
+    if not round_.event.can_invite:
         # Cancelled or past the deadline meanwhile: the mails not recorded yet are not sent.
         _finish(round_id, InvitationRound.Status.STOPPED)
         return

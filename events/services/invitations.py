@@ -269,15 +269,10 @@ class SendResult:
         return len(self.invitation_ids)
 
 
-def can_invite(event: Event) -> bool:
-    """Invitations go out for a published event whose registration is still open."""
-    return event.status == Event.Status.PUBLISHED and timezone.now() <= event.registration_deadline
-
-
 def invite(*, event_id: int, audience: dict, invited_by_id: int | None) -> SendResult:
     """Record the invitations of an audience (nothing for an event that is not open)."""
     event = Event.objects.get(pk=event_id)
-    if not can_invite(event):
+    if not event.can_invite:
         return SendResult(0, [])
     to = recipients(audience, event=event)
     return SendResult(len(to), create_invitations(event=event, to=to, by_id=invited_by_id))
@@ -390,7 +385,7 @@ def read_invitation_token(token: str) -> EventInvitation:
         raise InvalidInvitation
     event = invitation.event
     now = timezone.now()
-    if event.status == Event.Status.CANCELLED or now >= event.ends_at:
+    if event.is_cancelled or now >= event.ends_at:
         raise ExpiredInvitation(event)
     try:
         # Age since signing may not exceed what was left until the end when it was signed.

@@ -130,18 +130,6 @@ def _kept_place(event: Event, *, person, email: str) -> Registration | None:
     return None
 
 
-def _check_open(event: Event, *, invitation: EventInvitation | None = None) -> None:
-    if event.status == Event.Status.CANCELLED:
-        raise RegistrationError(_("This event has been cancelled."))
-    if event.status != Event.Status.PUBLISHED:
-        raise RegistrationError(_("This event is not open for registration."))
-    if timezone.now() > event.registration_deadline:
-        raise RegistrationError(_("The registration deadline for this event has passed."))
-    if event.audience == Event.Audience.INVITED and invitation is None:
-        # Who counts as invited: events.services.invitations.invitation_for.
-        raise RegistrationError(_("Only invited guests can register for this event."))
-
-
 @transaction.atomic
 def register(
     *,
@@ -177,7 +165,9 @@ def register(
         email=email,
         registered_by=registered_by,
     )
-    _check_open(event, invitation=invitation)
+    closed = event.registration_closed_reason(invitation)
+    if closed:
+        raise RegistrationError(closed)
     existing = _kept_place(event, person=person, email=email)
     if existing is not None:
         return existing
@@ -303,7 +293,7 @@ def cancel(*, registration: Registration, by) -> Registration:
     """Give the place back; the first on the waitlist moves up into a free seat."""
     event = _lock_event(registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status == Registration.Status.CANCELLED:
+    if not registration.is_active:
         return registration
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = timezone.now()
@@ -315,7 +305,7 @@ def cancel(*, registration: Registration, by) -> Registration:
 def _promote(event: Event) -> None:
     """Fill free seats from the waitlist in the order places were asked for (event is locked)."""
     free = event.capacity - _confirmed_count(event)
-    if free <= 0 or event.status != Event.Status.PUBLISHED or event.starts_at <= timezone.now():
+    if free <= 0 or not event.is_published or event.starts_at <= timezone.now():
         return
     waiting = event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
         "requested_at", "pk"
@@ -326,19 +316,6 @@ def _promote(event: Event) -> None:
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at", "updated_at"])
         _mail(registration, "registration_promoted")
-
-
-def waitlist_position(registration: Registration) -> int | None:
-    """1-based place on the waitlist (one query), or None when not waiting."""
-    if registration.status != Registration.Status.WAITLISTED:
-        return None
-    ahead = Registration.objects.filter(
-        event_id=registration.event_id, status=Registration.Status.WAITLISTED
-    ).filter(
-        Q(requested_at__lt=registration.requested_at)
-        | Q(requested_at=registration.requested_at, pk__lt=registration.pk)
-    )
-    return ahead.count() + 1
 
 
 def decline_token(registration: Registration) -> str:

@@ -122,7 +122,7 @@ def save_event(
         event.created_by = user
     else:
         before = Event.objects.select_for_update().get(pk=event.pk)
-        changed = before.status == Event.Status.PUBLISHED and any(
+        changed = before.is_published and any(
             getattr(before, name) != getattr(event, name) for name in NOTIFIED_FIELDS
         )
         if any(getattr(before, name) != getattr(event, name) for name in CALENDAR_FIELDS):
@@ -146,7 +146,7 @@ def save_event(
 @transaction.atomic
 def publish_event(*, event: Event) -> None:
     event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.status != Event.Status.DRAFT:
+    if not event.is_draft:
         return
     event.status = Event.Status.PUBLISHED
     event.published_at = timezone.now()
@@ -157,7 +157,7 @@ def publish_event(*, event: Event) -> None:
 def cancel_event(*, event: Event) -> int:
     """Cancel an event; everyone still registered gets one mail. Returns how many were told."""
     event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.status == Event.Status.CANCELLED:
+    if event.is_cancelled:
         return 0
     event.status = Event.Status.CANCELLED
     event.cancelled_at = timezone.now()

@@ -24,7 +24,7 @@ def checkin_pass(registration: Registration, user) -> dict | None:
 
     Colleagues of the same company may open the registration page too, but not take the pass.
     """
-    if registration.status != Registration.Status.CONFIRMED or not user.is_authenticated:
+    if not registration.is_confirmed or not user.is_authenticated:
         return None
     if user.pk not in (registration.person_id, registration.registered_by_id):
         return None
@@ -48,7 +48,7 @@ def with_no_shows(registrations, event) -> list[Registration]:
         registration.did_not_come = (
             ended
             and checkin_used
-            and registration.status == Registration.Status.CONFIRMED
+            and registration.is_confirmed
             and registration.checked_in_at is None
         )
     return registrations

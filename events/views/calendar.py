@@ -28,7 +28,7 @@ def _ics(body: bytes, *, filename: str, private: bool = False) -> HttpResponse:
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """Published, finished and cancelled events (as cancelled); drafts for staff only."""
     event = get_object_or_404(Event.objects.select_related("town"), pk=pk)
-    if event.status == Event.Status.DRAFT and not request.user.is_staff:
+    if event.is_draft and not request.user.is_staff:
         raise Http404
     return _ics(services.event_calendar(event), filename=services.event_filename(event))
 

@@ -7,15 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from companies.models import Membership
 
 from ..forms.company_run import RunnerFormSet, TeamForm
-from ..models import Event, Registration
+from ..models import Event
 from ..services import company_run as services
+from ..services.invitations import invitation_for_visitor
 from ..services.registration import RegistrationError
 
 
@@ -24,24 +23,14 @@ def _company_run(request: HttpRequest, pk: int) -> Event:
     event = get_object_or_404(
         Event.objects.select_related("town"), pk=pk, format=Event.Format.COMPANY_RUN
     )
-    if event.status == Event.Status.DRAFT and not request.user.is_staff:
+    if event.is_draft and not request.user.is_staff:
         raise Http404
     return event
 
 
-def _closed_reason(event: Event) -> str:
-    if event.status == Event.Status.CANCELLED:
-        return _("This event has been cancelled.")
-    if event.status != Event.Status.PUBLISHED:
-        return _("This event is not open for registration.")
-    if timezone.now() > event.registration_deadline:
-        return _("The registration deadline for this event has passed.")
-    return ""
-
-
 def _summary(places) -> str:
     new = [place.registration for place in places if place.new]
-    confirmed = sum(1 for r in new if r.status == Registration.Status.CONFIRMED)
+    confirmed = sum(1 for r in new if r.is_confirmed)
     waiting = len(new) - confirmed
     parts = [
         ngettext("%(count)d runner has a place.", "%(count)d runners have a place.", confirmed)
@@ -74,7 +63,9 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     event = _company_run(request, pk)
     if not Membership.objects.filter(user=request.user).exists():
         raise PermissionDenied
-    closed_reason = _closed_reason(event)
+    closed_reason = event.registration_closed_reason(
+        invitation_for_visitor(request.session, request.user, event)
+    )
     if request.method == "POST" and not closed_reason:
         form = TeamForm(request.POST, user=request.user)
         formset = RunnerFormSet(request.POST, prefix="runners")

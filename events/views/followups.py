@@ -128,7 +128,7 @@ def cooperation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             "cooperation": found,
             "parties": list(found.parties.all()),
             "to_confirm": to_confirm,
-            "confirmed": cooperations.is_confirmed(found),
+            "confirmed": found.is_confirmed,
         },
     )
 

@@ -40,7 +40,7 @@ def _page(
         "event": event,
         "form": form,
         "figures": services.event_figures(event),
-        "can_invite": services.can_invite(event),
+        "can_invite": event.can_invite,
         **_rounds(event),
         **extra,
     }
@@ -53,7 +53,7 @@ def staff_invitations(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     if request.method != "POST":
         return _page(request, event, AudienceForm(event=event))
-    if not services.can_invite(event):
+    if not event.can_invite:
         messages.error(
             request, _("Invitations go out only for a published event that is open to register.")
         )

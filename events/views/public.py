@@ -25,7 +25,6 @@ from events.services.registration import (
     placed_by_a_stranger,
     read_decline_token,
     register,
-    waitlist_position,
 )
 from kag_portal import page_cache
 from kag_portal.page_cache import cache_anonymous_page
@@ -42,7 +41,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     upcoming = list(selectors.upcoming_events(**chosen))
     for event in upcoming:
         event.places_left = selectors.places_left(event)
-        event.registration_closed = bool(_closed_reason(event))
+        event.registration_closed = bool(event.registration_closed_reason())
         # A cached copy of the list is not kept past a deadline or an end (kag_portal/page_cache).
         now = timezone.now()
         page_cache.changes_at(
@@ -70,7 +69,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 def _visible_event(request: HttpRequest, pk: int) -> Event:
     """Drafts are for staff only; cancelled events keep their page to say so."""
     event = get_object_or_404(Event.objects.select_related("town", "host_company"), pk=pk)
-    if event.status == Event.Status.DRAFT and not request.user.is_staff:
+    if event.is_draft and not request.user.is_staff:
         raise Http404
     return event
 
@@ -127,8 +126,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_member": is_member,
             "form": form if is_member else None,
             "own": own,
-            "open": event.status == Event.Status.PUBLISHED,
-            "closed_reason": _closed_reason(event, invited=invitation is not None),
+            "closed_reason": event.registration_closed_reason(invitation),
             "osm_query": event.address,
         },
     )
@@ -139,21 +137,12 @@ def _event_page_changes_at(request: HttpRequest, event: Event) -> None:
     nor while it has ended but is still "published" (the follow-up task finishes it soon)."""
     now = timezone.now()
     if event.ends_at <= now:
-        if event.status == Event.Status.PUBLISHED:
+        if event.is_published:
             page_cache.changes_at(request, now)
         return
     page_cache.changes_at(
         request, *(m for m in (event.registration_deadline, event.ends_at) if m > now)
     )
-
-
-def _closed_reason(event: Event, *, invited: bool = False) -> str:
-    """Why a published event takes no registrations now ("" when it does)."""
-    if timezone.now() > event.registration_deadline:
-        return _("The registration deadline for this event has passed.")
-    if event.audience == Event.Audience.INVITED and not invited:
-        return _("Only invited guests can register for this event.")
-    return ""
 
 
 def _registration_for(request: HttpRequest, pk: int) -> Registration:
@@ -174,22 +163,21 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration_for(request, pk)
     event = registration.event
     is_attendee = registration.person_id == request.user.pk
-    confirmed = registration.status == Registration.Status.CONFIRMED
     return render(
         request,
         "events/registration.html",
         {
             "registration": registration,
             "event": event,
-            "position": waitlist_position(registration),
-            "active": registration.status != Registration.Status.CANCELLED,
+            "position": registration.waitlist_position,
+            "active": registration.is_active,
             # Feedback and cooperations speak for the attendee: only they get the links, once
             # the event has started (the same rule as the pages themselves).
             "followups_open": is_attendee
             and not feedback_closed_reason(registration, now=timezone.now()),
             # The seat plan page shows this registration to the attendee and their company's
             # owners; the template adds "once the plan is published".
-            "partners_possible": confirmed
+            "partners_possible": registration.is_confirmed
             and event.has_speed_dating
             and (
                 is_attendee
@@ -230,7 +218,7 @@ def decline(request: HttpRequest, token: str) -> HttpResponse:
         {
             "registration": registration,
             "event": registration.event,
-            "active": registration.status != Registration.Status.CANCELLED,
+            "active": registration.is_active,
         },
     )
 

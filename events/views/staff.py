@@ -123,7 +123,7 @@ def event_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def event_publish(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(pk)
-    if event.status != Event.Status.DRAFT:
+    if not event.is_draft:
         messages.error(request, _("Only a draft can be published."))
     else:
         services.publish_event(event=event)
@@ -134,7 +134,7 @@ def event_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(pk)
-    if event.status == Event.Status.CANCELLED:
+    if event.is_cancelled:
         messages.info(request, _("The event is cancelled already."))
         return redirect("staff_events:edit", event.pk)
     if request.method == "POST":

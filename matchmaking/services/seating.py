@@ -581,17 +581,6 @@ def schedule_times(event: Event) -> dict[int, tuple[datetime, datetime]]:
     return {number: (start, end) for number, start, end in event.speed_dating_rounds_schedule()}
 
 
-def running_round(plan: SeatingPlan) -> int | None:
-    """The round on now: the one staff marked, else the one whose time it is by the schedule."""
-    if plan.current_round:
-        return plan.current_round
-    now = timezone.now()
-    for number, start, end in plan.event.speed_dating_rounds_schedule():
-        if start <= now < end:
-            return number
-    return None
-
-
 def grid(plan: SeatingPlan) -> Grid:
     """Every round's tables with the people, each pair's reason and value, the plan's check and
     the planner's bound; a fixed number of queries whatever the size of the plan."""
@@ -605,7 +594,7 @@ def grid(plan: SeatingPlan) -> Grid:
     instance = plan_instance(plan, rounds, list(people.values()))
     attendees = {int(attendee.id): attendee for attendee in instance.attendees}
     times = schedule_times(plan.event)
-    running = running_round(plan)
+    running = plan.running_round
     met: dict[frozenset[int], int] = defaultdict(int)
     round_views = []
     for r, tables in enumerate(rounds, start=1):
@@ -665,7 +654,7 @@ def round_states(plan: SeatingPlan) -> list[MyRound]:
     """Every round with its time and whether it runs or was played, in the order the attendee
     sees them: the running round first, then the ones to come, then the ones played. No query;
     tables and partners left empty."""
-    running = running_round(plan)
+    running = plan.running_round
     rounds = [
         MyRound(
             number=number,

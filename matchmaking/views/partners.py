@@ -213,7 +213,7 @@ def _rounds(
     this plan version and running round, else put together from the rounds' bodies. The digest
     is the poll's state. `seats` is the fingerprint of the plan's seats: while it stays, the
     bodies made for the registration's tables before are theirs still (no seat query)."""
-    running = seating.running_round(plan) or 0
+    running = plan.running_round or 0
     key = _rounds_key(registration.pk)
     entry = cached.fetch(key)
     if entry is not None and entry["made_for"] == (plan.version, running):
@@ -327,7 +327,7 @@ def my_partners(request: HttpRequest, pk: int) -> HttpResponse:
         context["live"],
         context["started"],
     )
-    version = (plan.version, seating.running_round(plan) or 0)
+    version = (plan.version, plan.running_round or 0)
     # A page with a message to show is always rendered (showing it uses it up).
     reusable = bool(secret) and not len(messages.get_messages(request))
     entry = cached.get(page_key) if reusable else None

@@ -78,7 +78,7 @@ def test_closing_with_a_helper_records_a_cooperation_of_both_companies(
     assert requester.confirmed_at is not None
     assert helper.confirmed_at is None
     assert helper.confirmed_by is None
-    assert not cooperations.is_confirmed(cooperation)
+    assert not cooperation.is_confirmed
 
 
 def test_closing_without_a_helper_records_no_cooperation(client, answered, anna):
@@ -115,7 +115,7 @@ def test_a_member_of_the_helper_confirms_on_the_request_page(client, answered, a
     assert response.status_code == 302
     assert helper.confirmed_by == carla
     assert helper.confirmed_at is not None
-    assert cooperations.is_confirmed(Cooperation.objects.get())
+    assert Cooperation.objects.get().is_confirmed
     after = client.get(f"/help-requests/{answered.pk}/").content.decode()
     assert "Yes, we worked together" not in after
 

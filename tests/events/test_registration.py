@@ -15,7 +15,6 @@ from events.services.registration import (
     decline_token,
     read_decline_token,
     register,
-    waitlist_position,
 )
 from kag_portal.models import OutboxMail
 from tests.factories import CompanyFactory, EventFactory, MembershipFactory, UserFactory
@@ -70,8 +69,8 @@ def test_when_the_event_is_full_people_go_on_the_waitlist_in_order():
     third = sign_up(event)
 
     assert second.status == third.status == Registration.Status.WAITLISTED
-    assert waitlist_position(second) == 1
-    assert waitlist_position(third) == 2
+    assert second.waitlist_position == 1
+    assert third.waitlist_position == 2
     assert OutboxMail.objects.filter(idempotency_key=f"registration-waitlisted:{third.pk}").exists()
 
 
@@ -81,7 +80,7 @@ def test_the_waitlist_position_is_one_query(django_assert_num_queries):
     waiting = [sign_up(event) for _ in range(5)]
 
     with django_assert_num_queries(1):
-        assert waitlist_position(waiting[-1]) == 5
+        assert waiting[-1].waitlist_position == 5
 
 
 def test_registering_twice_returns_the_same_registration():
@@ -185,7 +184,7 @@ def test_cancelling_frees_the_seat_for_the_first_on_the_waitlist_who_gets_a_decl
     third.refresh_from_db()
     assert first.status == Registration.Status.CANCELLED
     assert second.status == Registration.Status.CONFIRMED
-    assert waitlist_position(third) == 1
+    assert third.waitlist_position == 1
     mail = OutboxMail.objects.get(idempotency_key=f"registration-promoted:{second.pk}")
     assert "/events/decline/" in mail.body_text
 
