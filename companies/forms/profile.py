@@ -114,6 +114,9 @@ class CompanyBasicsForm(forms.ModelForm):
         }
         help_texts = {
             "name": _("As it is written, e.g. “Spannwerk Suhl GmbH”."),
+            "industry": _(
+                "The economic sector (WZ 2008). Typical industries of the region are at the top."
+            ),
             "short_description": _(
                 "What does your company do? One sentence, shown in the directory."
             ),
@@ -124,22 +127,25 @@ class CompanyBasicsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["town"].choices = town_choices()
-        self.fields["industry"].choices = industry_choices()
+        if "town" in self.fields:
+            self.fields["town"].choices = town_choices()
+        if "industry" in self.fields:
+            self.fields["industry"].choices = industry_choices()
         self.fields["size_band"].choices = [EMPTY_CHOICE, *Company.SizeBand.choices]
-        self.fields["industry"].help_text = _(
-            "The economic sector (WZ 2008). Typical industries of the region are at the top."
-        )
-        self.fields["founded_year"].validators += [
-            MinValueValidator(1500),
-            MaxValueValidator(timezone.now().year),
-        ]
-        self.fields["founded_year"].widget.attrs.update({"min": 1500, "max": timezone.now().year})
+        if "founded_year" in self.fields:
+            self.fields["founded_year"].validators += [
+                MinValueValidator(1500),
+                MaxValueValidator(timezone.now().year),
+            ]
+            year = timezone.now().year
+            self.fields["founded_year"].widget.attrs.update({"min": 1500, "max": year})
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
         if not any(char.isalnum() for char in name):
-            raise forms.ValidationError(_("Please enter the name of your company."))
+            raise forms.ValidationError(
+                _("Please enter the name of your company."), code="no_letters"
+            )
         return name
 
     def clean_short_description(self) -> str:
@@ -147,6 +153,34 @@ class CompanyBasicsForm(forms.ModelForm):
 
     def profile_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in BASIC_FIELDS}
+
+
+class CompanyImportRowForm(CompanyBasicsForm):
+    """One row of a CSV import (companies.services.csv_io), checked by the profile's own field
+    rules for the columns a file has. The import resolves town, industry and certifications by
+    their names in a fixed number of queries for the whole file, so this form does not look
+    them up row by row; and an imported draft may still lack its one sentence, which the owner
+    adds in the wizard."""
+
+    class Meta(CompanyBasicsForm.Meta):
+        fields = [
+            "name",
+            "street",
+            "postal_code",
+            "website",
+            "public_email",
+            "public_phone",
+            "short_description",
+            "size_band",
+        ]
+
+    certifications = None
+    apprenticeship_places = None
+    internship_places = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["short_description"].required = False
 
 
 class TagListField(forms.CharField):

@@ -26,13 +26,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..forms.profile import CompanyImportRowForm, CompanyTagsForm
 from ..models import Certification, Company, Industry, Tag, Town
 from ..tags import normalize_tag, split_tags
 from .search import refresh_search_document
@@ -42,7 +42,6 @@ logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
-MAX_TAGS_PER_CELL = 30
 EXPORT_DELIMITER = ";"  # what German Excel expects; "," is read on import as well
 BOM = "\ufeff"
 ENCODING_NAMES = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
@@ -344,123 +343,158 @@ def _size_band(value: str) -> str | None:
 
 
 def _check_row(row: ImportRow, lookups: _Lookups, first_line_for_slug: dict[str, int]) -> None:
-    values, errors = row.values, row.errors
-    name = values.get("name", "")
-    if not name:
-        errors.append(_("The name is missing."))
-    elif len(name) > 200:
-        errors.append(_("The name is longer than 200 characters."))
-    elif not row.slug:
-        errors.append(_("The name needs at least one letter or digit."))
-    else:
-        earlier = first_line_for_slug.setdefault(row.slug, row.line)
-        if earlier != row.line:
-            errors.append(_("The same company as in row %(line)s.") % {"line": earlier})
-        existing = lookups.existing.get(row.slug) or lookups.existing_names.get(name.lower())
-        if existing:
-            errors.append(
-                _("A company with this name exists already: %(name)s.") % {"name": existing}
-            )
+    """The row's errors, in the user's language: the profile form's field rules, then what only
+    an import can get wrong (names of towns, codes, the same company twice)."""
+    _resolve_size(row)
+    _check_fields(row)
+    _check_unique(row, lookups, first_line_for_slug)
+    _resolve_town(row, lookups)
+    _resolve_industry(row, lookups)
+    _resolve_certifications(row, lookups)
 
-    town = values.get("town", "")
-    if not town:
-        errors.append(_("The town (Ort) is missing."))
-    else:
-        row.town = lookups.towns.get(fold(town))
-        if row.town is None:
-            close = difflib.get_close_matches(
-                town.casefold(), list(lookups.town_names), n=3, cutoff=0.6
-            )
-            if close:
-                suggestions = ", ".join(lookups.town_names[name] for name in close)
-                errors.append(
-                    _("Unknown town “%(town)s”. Did you mean: %(suggestions)s?")
-                    % {"town": town, "suggestions": suggestions}
-                )
-            else:
-                errors.append(
-                    _(
-                        "Unknown town “%(town)s”. Staff can add towns in the administration; "
-                        "known towns: %(towns)s."
-                    )
-                    % {"town": town, "towns": ", ".join(sorted(lookups.town_names.values()))}
-                )
 
-    if len(values.get("street", "")) > 200:
-        errors.append(_("The street is longer than 200 characters."))
+# The import's own wording for a form error, naming the cell as the file has it; every other
+# error reads "<column> “<value>”: <the form's message>".
+_ROW_MESSAGES = {
+    ("name", "required"): gettext_lazy("The name is missing."),
+    ("name", "max_length"): gettext_lazy("The name is longer than 200 characters."),
+    ("name", "no_letters"): gettext_lazy("The name needs at least one letter or digit."),
+    ("street", "max_length"): gettext_lazy("The street is longer than 200 characters."),
+    ("postal_code", "invalid"): gettext_lazy("The postal code “%(value)s” must have five digits."),
+    ("postal_code", "max_length"): gettext_lazy(
+        "The postal code “%(value)s” must have five digits."
+    ),
+    ("website", "invalid"): gettext_lazy("The website “%(value)s” is not a valid address."),
+    ("website", "max_length"): gettext_lazy("The website “%(value)s” is not a valid address."),
+    ("public_email", "invalid"): gettext_lazy("The e-mail address “%(value)s” is not valid."),
+    ("public_phone", "invalid"): gettext_lazy("The phone number “%(value)s” is not valid."),
+    ("public_phone", "max_length"): gettext_lazy("The phone number “%(value)s” is not valid."),
+    ("short_description", "max_length"): gettext_lazy(
+        "The short description is longer than 300 characters."
+    ),
+}
+# The form's fields and the file's columns, where they differ in name.
+_FORM_FIELD_COLUMN = {"public_email": "email", "public_phone": "phone"}
+_COLUMN_HEADER = {column.key: column.header for column in COLUMNS}
 
+
+def _form_data(row: ImportRow) -> dict[str, str]:
+    """The row as the profile form would receive it from the wizard."""
+    values = row.values
     postal_code = values.get("postal_code", "").replace(" ", "")
-    if postal_code:
-        if postal_code.isdigit() and len(postal_code) == 4:
-            postal_code = "0" + postal_code  # Excel drops the leading zero of 0xxxx codes
-        if not (postal_code.isdigit() and len(postal_code) == 5):
-            errors.append(
-                _("The postal code “%(code)s” must have five digits.") % {"code": postal_code}
-            )
+    if postal_code.isdigit() and len(postal_code) == 4:
+        postal_code = "0" + postal_code  # Excel drops the leading zero of 0xxxx codes
     row.postal_code = postal_code
+    return {
+        "name": values.get("name", ""),
+        "street": values.get("street", ""),
+        "postal_code": postal_code,
+        "website": values.get("website", ""),
+        "public_email": values.get("email", ""),
+        "public_phone": values.get("phone", ""),
+        "short_description": values.get("short_description", ""),
+        "size_band": row.size_band,
+        "offers": values.get("offers", ""),
+        "needs": values.get("needs", ""),
+    }
 
-    website = values.get("website", "")
-    if website:
-        if not re.match(r"^[a-z][a-z0-9+.\-]*://", website, re.I):
-            website = "https://" + website
-        try:
-            if len(website) > 200:
-                raise ValidationError("too long")
-            URLValidator(schemes=["http", "https"])(website)
-        except ValidationError:
-            errors.append(
-                _("The website “%(url)s” is not a valid address.") % {"url": values["website"]}
+
+def _check_fields(row: ImportRow) -> None:
+    data = _form_data(row)
+    basics = CompanyImportRowForm(data=data)
+    tags = CompanyTagsForm(data=data)
+    for form in (basics, tags):
+        for name, errors in form.errors.as_data().items():
+            column = _FORM_FIELD_COLUMN.get(name, name)
+            value = data.get(name, "")
+            for error in errors:
+                row.errors.append(_row_message(name, column, value, error))
+    if basics.is_valid():
+        row.website = basics.cleaned_data["website"]
+    if tags.is_valid():
+        row.offers, row.needs = tags.cleaned_data["offers"], tags.cleaned_data["needs"]
+
+
+def _row_message(name: str, column: str, value: str, error: ValidationError) -> str:
+    own = _ROW_MESSAGES.get((name, error.code or ""))
+    if own is not None:
+        return str(own) % {"value": value}
+    message = " ".join(error.messages)
+    if not value:
+        return f"{_COLUMN_HEADER.get(column, column)}: {message}"
+    return f"{_COLUMN_HEADER.get(column, column)} “{value}”: {message}"
+
+
+def _check_unique(row: ImportRow, lookups: _Lookups, first_line_for_slug: dict[str, int]) -> None:
+    name = row.values.get("name", "")
+    if not row.slug or not name or len(name) > 200:
+        return
+    earlier = first_line_for_slug.setdefault(row.slug, row.line)
+    if earlier != row.line:
+        row.errors.append(_("The same company as in row %(line)s.") % {"line": earlier})
+    existing = lookups.existing.get(row.slug) or lookups.existing_names.get(name.lower())
+    if existing:
+        row.errors.append(
+            _("A company with this name exists already: %(name)s.") % {"name": existing}
+        )
+
+
+def _resolve_town(row: ImportRow, lookups: _Lookups) -> None:
+    town = row.values.get("town", "")
+    if not town:
+        row.errors.append(_("The town (Ort) is missing."))
+        return
+    row.town = lookups.towns.get(fold(town))
+    if row.town is not None:
+        return
+    close = difflib.get_close_matches(town.casefold(), list(lookups.town_names), n=3, cutoff=0.6)
+    if close:
+        suggestions = ", ".join(lookups.town_names[name] for name in close)
+        row.errors.append(
+            _("Unknown town “%(town)s”. Did you mean: %(suggestions)s?")
+            % {"town": town, "suggestions": suggestions}
+        )
+    else:
+        row.errors.append(
+            _(
+                "Unknown town “%(town)s”. Staff can add towns in the administration; "
+                "known towns: %(towns)s."
             )
-    row.website = website
+            % {"town": town, "towns": ", ".join(sorted(lookups.town_names.values()))}
+        )
 
-    email = values.get("email", "")
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors.append(_("The e-mail address “%(email)s” is not valid.") % {"email": email})
 
-    phone = values.get("phone", "")
-    if phone and (len(phone) > 40 or not _PHONE.match(phone)):
-        errors.append(_("The phone number “%(phone)s” is not valid.") % {"phone": phone})
+def _resolve_industry(row: ImportRow, lookups: _Lookups) -> None:
+    industry = row.values.get("industry", "")
+    if not industry:
+        return
+    match = _INDUSTRY.match(industry.strip())
+    code = ""
+    if match and match.group(2):
+        code = match.group(2).zfill(2)  # Excel turns "05" into 5
+    elif match and match.group(1):
+        code = match.group(1).upper()
+    row.industry = lookups.industries.get(code)
+    if row.industry is None:
+        row.errors.append(_("Unknown WZ 2008 code “%(code)s”.") % {"code": industry})
 
-    if len(values.get("short_description", "")) > 300:
-        errors.append(_("The short description is longer than 300 characters."))
 
-    industry = values.get("industry", "")
-    if industry:
-        match = _INDUSTRY.match(industry.strip())
-        code = ""
-        if match and match.group(2):
-            code = match.group(2).zfill(2)  # Excel turns "05" into 5
-        elif match and match.group(1):
-            code = match.group(1).upper()
-        row.industry = lookups.industries.get(code)
-        if row.industry is None:
-            errors.append(_("Unknown WZ 2008 code “%(code)s”.") % {"code": industry})
-
-    size = values.get("size", "")
+def _resolve_size(row: ImportRow) -> None:
+    size = row.values.get("size", "")
     if size:
         row.size_band = _size_band(size) or ""
         if not row.size_band:
-            errors.append(
+            row.errors.append(
                 _("Unknown size “%(size)s”: use 1–9, 10–49, 50–249, 250+ or a number.")
                 % {"size": size}
             )
 
-    for key, label in (("offers", _("offers")), ("needs", _("needs"))):
-        tags = split_tags(values.get(key, ""))
-        if len(tags) > MAX_TAGS_PER_CELL:
-            errors.append(
-                _("At most %(max)s tags in %(column)s.")
-                % {"max": MAX_TAGS_PER_CELL, "column": label}
-            )
-        setattr(row, key, tags)
 
-    for label in split_tags(values.get("certifications", "")):
+def _resolve_certifications(row: ImportRow, lookups: _Lookups) -> None:
+    for label in split_tags(row.values.get("certifications", "")):
         certification = lookups.certifications.get(fold(label))
         if certification is None:
-            errors.append(_("Unknown certification “%(name)s”.") % {"name": label})
+            row.errors.append(_("Unknown certification “%(name)s”.") % {"name": label})
         elif certification not in row.certifications:
             row.certifications.append(certification)
 
