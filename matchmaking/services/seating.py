@@ -11,18 +11,15 @@ Attendee ids in the planner are str(registration.pk), company ids str(company.pk
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from companies.matching import Fit, fit
 from companies.models import Tag
 from companies.services.matching import profile_of
 from events.models import Event, Registration
@@ -47,7 +44,7 @@ class StalePlan(SeatingError):
 # --- attendees ---------------------------------------------------------------------------------
 
 
-def _registrations() -> QuerySet[Registration]:
+def registrations_with_profiles() -> QuerySet[Registration]:
     """Registrations with what the planner and the reasons need, in a fixed number of queries."""
     return Registration.objects.select_related("company", "company__town").prefetch_related(
         Prefetch("company__offers", queryset=Tag.objects.order_by("name")),
@@ -56,10 +53,12 @@ def _registrations() -> QuerySet[Registration]:
     )
 
 
-def present_registrations(event: Event, source: str) -> list[Registration]:
+def presentregistrations_with_profiles(event: Event, source: str) -> list[Registration]:
     """Who is to be seated: the confirmed registrations before the evening, or only those checked
     in on the evening (walk-ins are confirmed and checked in, so they count)."""
-    registrations = _registrations().filter(event=event, status=Registration.Status.CONFIRMED)
+    registrations = registrations_with_profiles().filter(
+        event=event, status=Registration.Status.CONFIRMED
+    )
     if source == SeatingPlan.Source.CHECKED_IN:
         registrations = registrations.filter(checked_in_at__isnull=False)
     return list(registrations.order_by("pk"))
@@ -158,7 +157,7 @@ def stored_rounds(plan: SeatingPlan) -> Rounds:
     return [[table for table in tables if table] for tables in rounds]
 
 
-def _seated(rounds: Rounds) -> dict[str, set[int]]:
+def seated_ids(rounds: Rounds) -> dict[str, set[int]]:
     seated: dict[str, set[int]] = defaultdict(set)
     for r, tables in enumerate(rounds):
         for table in tables:
@@ -173,9 +172,11 @@ def plan_instance(
     """The Instance the stored plan answers: everyone seated in it, absent where not seated, the
     played rounds fixed. check_plan and upper_bound of the plan use it."""
     rounds = stored_rounds(plan) if rounds is None else rounds
-    seated = _seated(rounds)
+    seated = seated_ids(rounds)
     if people is None:
-        people = list(_registrations().filter(pk__in=[int(pk) for pk in seated]).order_by("pk"))
+        people = list(
+            registrations_with_profiles().filter(pk__in=[int(pk) for pk in seated]).order_by("pk")
+        )
     played = min(plan.current_round or 0, len(rounds))
     # Absences in every round come from the seats; only the played rounds are fixed.
     absent = {
@@ -239,7 +240,7 @@ def generate_plan(
     """A new plan for every round from the people of `source`. Replaces an existing plan only
     while no round has been played (after that: replan)."""
     _needs_speed_dating(event)
-    people = present_registrations(event, source)
+    people = presentregistrations_with_profiles(event, source)
     _check_can_plan(people)
     instance = _instance(event, people, rounds=event.speed_dating_rounds)
     rounds, report = _plan(instance, seed)
@@ -278,9 +279,11 @@ def _replanned(plan: SeatingPlan, present: list[Registration]) -> tuple[Rounds, 
     event = plan.event
     _check_can_plan(present)
     fixed = stored_rounds(plan)[: plan.current_round or 0]
-    seated = _seated(fixed)
+    seated = seated_ids(fixed)
     present_ids = {str(registration.pk) for registration in present}
-    earlier = _registrations().filter(pk__in=[int(pk) for pk in seated if pk not in present_ids])
+    earlier = registrations_with_profiles().filter(
+        pk__in=[int(pk) for pk in seated if pk not in present_ids]
+    )
     people = sorted([*present, *earlier], key=lambda registration: registration.pk)
     instance = _instance(
         event,
@@ -304,7 +307,7 @@ def replan(*, event: Event, source: str, expected_version: int, by) -> SeatingPl
         total = event.speed_dating_rounds
         if played >= total:
             raise SeatingError(_("All rounds have been played; there is nothing left to plan."))
-        rounds, report = _replanned(plan, present_registrations(event, source))
+        rounds, report = _replanned(plan, presentregistrations_with_profiles(event, source))
         _store(plan, rounds, from_round=played + 1)
         plan.source = source
         plan.value = report.value
@@ -468,7 +471,7 @@ def remove_from_coming_plans(registration_ids: Sequence[int]) -> None:
             played = plan.current_round or 0
             present = [
                 registration
-                for registration in present_registrations(event, plan.source)
+                for registration in presentregistrations_with_profiles(event, plan.source)
                 if str(registration.pk) not in gone
             ]
             try:
@@ -479,249 +482,3 @@ def remove_from_coming_plans(registration_ids: Sequence[int]) -> None:
                 _store(plan, rounds, from_round=played + 1)
                 plan.value = report.value
             _saved(plan, None, ["value"])
-
-
-# --- reading -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Pair:
-    """Two people at one table and why it is good that they meet (from `a`'s view)."""
-
-    a: Registration
-    b: Registration
-    fit: Fit
-    # Tag names: what b offers that a needs, and what b needs that a offers.
-    b_offers: tuple[str, ...]
-    b_needs: tuple[str, ...]
-    repeat: bool = False
-
-
-@dataclass
-class Table:
-    number: int
-    people: list[Registration]
-    pairs: list[Pair] = field(default_factory=list)
-
-    @property
-    def value(self) -> int:
-        return sum(pair.fit.value for pair in self.pairs if not pair.repeat)
-
-
-@dataclass
-class Round:
-    number: int
-    starts_at: datetime | None
-    ends_at: datetime | None
-    tables: list[Table]
-    played: bool
-    running: bool
-
-
-@dataclass
-class Grid:
-    plan: SeatingPlan
-    rounds: list[Round]
-    table_count: int
-    people: list[Registration]
-    report: planner.PlanReport
-    bound: int
-
-    @property
-    def rows(self) -> list[tuple[int, list[tuple[Round, Table | None]]]]:
-        """Table number → (round, that table in it) for every round (None where a round has
-        fewer tables)."""
-        return [
-            (
-                number,
-                [
-                    (round_, round_.tables[number - 1] if number <= len(round_.tables) else None)
-                    for round_ in self.rounds
-                ],
-            )
-            for number in range(1, self.table_count + 1)
-        ]
-
-    @property
-    def slips(self) -> list[tuple[Registration, list[tuple[Round, Table | None, list]]]]:
-        """Per person (by name): every round with their table and the others at it."""
-        seats: dict[int, dict[int, Table]] = defaultdict(dict)
-        for round_ in self.rounds:
-            for table in round_.tables:
-                for person in table.people:
-                    seats[person.pk][round_.number] = table
-        result = []
-        for person in self.people:
-            rows = []
-            for round_ in self.rounds:
-                table = seats[person.pk].get(round_.number)
-                others = [other for other in table.people if other != person] if table else []
-                rows.append((round_, table, others))
-            result.append((person, rows))
-        return result
-
-
-def _tag_names(registration: Registration, relation: str, keys: Iterable[str]) -> tuple[str, ...]:
-    tags = {tag.key: tag.name for tag in getattr(registration.company, relation).all()}
-    return tuple(tags[key] for key in keys if key in tags)
-
-
-def pair_of(a: Registration, b: Registration, attendees: dict[int, planner.Attendee]) -> Pair:
-    result = fit(attendees[a.pk], attendees[b.pk])  # type: ignore[arg-type]
-    return Pair(
-        a=a,
-        b=b,
-        fit=result,
-        b_offers=_tag_names(b, "offers", result.they_can_help_with),
-        b_needs=_tag_names(b, "needs", result.we_can_help_with),
-    )
-
-
-def schedule_times(event: Event) -> dict[int, tuple[datetime, datetime]]:
-    return {number: (start, end) for number, start, end in event.speed_dating_rounds_schedule()}
-
-
-def grid(plan: SeatingPlan) -> Grid:
-    """Every round's tables with the people, each pair's reason and value, the plan's check and
-    the planner's bound; a fixed number of queries whatever the size of the plan."""
-    rounds = stored_rounds(plan)
-    people = {
-        registration.pk: registration
-        for registration in _registrations()
-        .filter(pk__in=[int(pk) for pk in _seated(rounds)])
-        .order_by("pk")
-    }
-    instance = plan_instance(plan, rounds, list(people.values()))
-    attendees = {int(attendee.id): attendee for attendee in instance.attendees}
-    times = schedule_times(plan.event)
-    running = plan.running_round
-    met: dict[frozenset[int], int] = defaultdict(int)
-    round_views = []
-    for r, tables in enumerate(rounds, start=1):
-        table_views = []
-        for t, table in enumerate(tables, start=1):
-            seated = [people[int(pk)] for pk in table]
-            view = Table(number=t, people=seated)
-            for i, a in enumerate(seated):
-                for b in seated[i + 1 :]:
-                    key = frozenset((a.pk, b.pk))
-                    pair = pair_of(a, b, attendees)
-                    if met[key]:
-                        pair = Pair(pair.a, pair.b, pair.fit, pair.b_offers, pair.b_needs, True)
-                    met[key] += 1
-                    view.pairs.append(pair)
-            table_views.append(view)
-        start, end = times.get(r, (None, None))
-        round_views.append(
-            Round(
-                number=r,
-                starts_at=start,
-                ends_at=end,
-                tables=table_views,
-                played=r < (plan.current_round or 0),
-                running=r == running,
-            )
-        )
-    report = planner.check_plan(instance, rounds)
-    try:
-        bound = planner.upper_bound(instance)
-    except planner.PlanningError:
-        bound = 0
-    return Grid(
-        plan=plan,
-        rounds=round_views,
-        table_count=max((len(tables) for tables in rounds), default=0),
-        people=sorted(people.values(), key=lambda person: (person.name, person.pk)),
-        report=report,
-        bound=bound,
-    )
-
-
-@dataclass
-class MyRound:
-    number: int
-    starts_at: datetime | None
-    ends_at: datetime | None
-    table: int | None
-    partners: list[Pair]
-    running: bool
-    played: bool
-    # The round's table and partners as HTML, where the page keeps them (views/partners.py).
-    body: str = ""
-
-
-def round_states(plan: SeatingPlan) -> list[MyRound]:
-    """Every round with its time and whether it runs or was played, in the order the attendee
-    sees them: the running round first, then the ones to come, then the ones played. No query;
-    tables and partners left empty."""
-    running = plan.running_round
-    rounds = [
-        MyRound(
-            number=number,
-            starts_at=start,
-            ends_at=end,
-            table=None,
-            partners=[],
-            running=number == running,
-            played=running is not None and number < running,
-        )
-        for number, start, end in plan.event.speed_dating_rounds_schedule()
-    ]
-    return sorted(rounds, key=lambda r: (not r.running, r.played, r.number))
-
-
-def seats_fingerprint(plan: SeatingPlan) -> str:
-    """A digest of every seat of the plan: equal for two versions of the plan that differ only
-    in the marked round or publication. One query over the plan's seats, three columns."""
-    seats = (
-        Seat.objects.filter(plan_id=plan.pk)
-        .order_by("round", "table", "registration_id")
-        .values_list("round", "table", "registration_id")
-    )
-    return hashlib.blake2b(repr(list(seats)).encode(), digest_size=16).hexdigest()
-
-
-def my_tables(plan: SeatingPlan, registration: Registration) -> list[tuple[int, int, int]]:
-    """(round, table, registration id) of the attendee's seats and everyone at their tables: one
-    query over the seat index, whatever the size of the plan."""
-    at_my_table = Seat.objects.filter(
-        plan_id=plan.pk,
-        registration_id=registration.pk,
-        round=OuterRef("round"),
-        table=OuterRef("table"),
-    )
-    return sorted(
-        Seat.objects.filter(plan_id=plan.pk)
-        .filter(Exists(at_my_table))
-        .order_by()
-        .values_list("round", "table", "registration_id")
-    )
-
-
-def personal_schedule(
-    plan: SeatingPlan,
-    registration: Registration,
-    seats: list[tuple[int, int, int]] | None = None,
-) -> list[MyRound]:
-    """One attendee's rounds: time, table and partners with the reasons, the running round first,
-    then the ones to come, then the ones played. A fixed number of queries that reads only the
-    attendee's seats (`seats`, when my_tables() gave them already) and their table mates'
-    registrations, not the whole plan."""
-    seats = my_tables(plan, registration) if seats is None else seats
-    mine = {round_no: table for round_no, table, pk in seats if pk == registration.pk}
-    people = {
-        person.pk: person
-        for person in _registrations().filter(pk__in={registration.pk, *(pk for *_, pk in seats)})
-    }
-    me = people[registration.pk]
-    table_mates: dict[int, list[Registration]] = defaultdict(list)
-    for round_no, table, pk in seats:
-        if pk != registration.pk and mine.get(round_no) == table:
-            table_mates[round_no].append(people[pk])
-    attendees = {pk: attendee_of(person) for pk, person in people.items()}
-    rounds = round_states(plan)
-    for round_ in rounds:
-        mates = sorted(table_mates.get(round_.number, []), key=lambda o: (o.name, o.pk))
-        round_.table = mine.get(round_.number)
-        round_.partners = [pair_of(me, other, attendees) for other in mates]
-    return rounds

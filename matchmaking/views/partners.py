@@ -36,7 +36,7 @@ from events.models import Registration
 from kag_portal import caching
 
 from ..models import SeatingPlan
-from ..services import seating
+from ..services import seating_pages
 
 # The generation scopes of everything cached here, bumped by the writes listed in apps.py: one
 # for all evenings (companies, tags, towns), one per evening (its registrations and times) and one
@@ -130,7 +130,7 @@ def _published_plan(pk: int, cached: _Cached) -> tuple[SeatingPlan, str]:
     )
     if plan is None:
         raise Http404("no published plan")
-    entry = (plan, seating.seats_fingerprint(plan))
+    entry = (plan, seating_pages.seats_fingerprint(plan))
     cached.set(_plan_key(pk), entry)
     return entry
 
@@ -237,7 +237,7 @@ def _rounds(
 
 def _rounds_with_bodies(
     plan: SeatingPlan, registration: Registration, cached: _Cached, tables: str | None
-) -> tuple[list[seating.MyRound], str]:
+) -> tuple[list[seating_pages.MyRound], str]:
     """The rounds in order, each with its table and partners rendered, and the fingerprint of
     the seats at the registration's tables (`tables` when known, else one query). The bodies are
     kept per registration, language and those seats: marking the next round, or a swap at other
@@ -245,14 +245,14 @@ def _rounds_with_bodies(
     together again without computing anyone's partners."""
     seats = None
     if tables is None:
-        seats = seating.my_tables(plan, registration)
+        seats = seating_pages.my_tables(plan, registration)
         tables = hashlib.blake2b(repr(seats).encode(), digest_size=10).hexdigest()
     key = _key("bodies", registration.pk, translation.get_language(), tables)
     bodies = cached.fetch(key)  # not stale by the plan's scope: the seats are in the key
     if bodies is None:
         if seats is None:
-            seats = seating.my_tables(plan, registration)
-        rounds = seating.personal_schedule(plan, registration, seats)
+            seats = seating_pages.my_tables(plan, registration)
+        rounds = seating_pages.personal_schedule(plan, registration, seats)
         bodies = {
             round_.number: str(
                 render_to_string("matchmaking/includes/my_round_body.html", {"round": round_})
@@ -261,7 +261,7 @@ def _rounds_with_bodies(
         }
         cached.set(key, bodies)
     else:
-        rounds = seating.round_states(plan)
+        rounds = seating_pages.round_states(plan)
     for round_ in rounds:
         round_.body = mark_safe(bodies.get(round_.number, ""))  # noqa: S308 (rendered here)
     return rounds, tables

@@ -18,7 +18,7 @@ from kag_portal.access import staff_required
 
 from ..forms import GenerateForm, ReplanForm, RoundForm, SwapForm, VersionForm
 from ..models import SeatingPlan
-from ..services import seating
+from ..services import seating, seating_pages
 
 
 def _event(pk: int) -> Event:
@@ -32,7 +32,7 @@ def _plan(event: Event) -> SeatingPlan | None:
     return SeatingPlan.objects.filter(event=event).select_related("event").first()
 
 
-def _swap_form(plan: SeatingPlan, grid: seating.Grid, data=None) -> SwapForm:
+def _swap_form(plan: SeatingPlan, grid: seating_pages.Grid, data=None) -> SwapForm:
     open_rounds = [r.number for r in grid.rounds if r.number > (plan.current_round or 0)]
     people = [
         (person.pk, f"{person.name or _('anonymous')} ({person.company.name})")
@@ -63,7 +63,7 @@ def seating_page(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     }
     if plan is not None:
-        grid = seating.grid(plan)
+        grid = seating_pages.grid(plan)
         context.update(
             grid=grid,
             swap_form=_swap_form(plan, grid),
@@ -234,7 +234,7 @@ def _print(request: HttpRequest, pk: int, template: str) -> HttpResponse:
     plan = _plan(event)
     if plan is None:
         raise Http404("no plan")
-    context = {"event": event, "plan": plan, "grid": seating.grid(plan)}
+    context = {"event": event, "plan": plan, "grid": seating_pages.grid(plan)}
     return render(request, template, context)
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from events.models import Registration
 from matchmaking import planner
 from matchmaking.models import Seat, SeatingPlan
-from matchmaking.services import seating
+from matchmaking.services import seating, seating_pages
 from tests.events.staff_helpers import register
 from tests.factories import CompanyFactory, StaffFactory
 
@@ -292,7 +292,7 @@ def test_a_new_plan_is_refused_once_a_round_was_played():
 def test_the_grid_names_each_pairs_reason():
     _event, _people, plan = _plan(people=6, rounds=3)
 
-    grid = seating.grid(plan)
+    grid = seating_pages.grid(plan)
 
     assert len(grid.rounds) == 3
     assert grid.table_count == 3
