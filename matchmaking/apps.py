@@ -19,7 +19,7 @@ class MatchmakingConfig(AppConfig):
         # Seat plans of the demo evenings: after the events (30) made them.
         demo.register(40, "seating", matchmaking_demo.seed_seating)
         # Marks on the past evening: late, after the events (30) and the seat plans' demo.
-        demo.register(90, "matchmaking_followups", matchmaking_demo.seed_followups)
+        demo.register(90, "contact_marks", matchmaking_demo.seed_contact_marks)
         _invalidate_partners_pages()
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from events.models import Event, Registration
 
 from .models import ContactMark, Seat, SeatingPlan
-from .services import followups, seating
+from .services import contact_marks, seating
 
 Say = Callable[[str], None]
 
@@ -78,7 +78,7 @@ def _make_plan(event: Event, *, publish: bool, played: bool) -> None:
 
 
 @transaction.atomic
-def seed_followups(say: Say) -> None:
+def seed_contact_marks(say: Say) -> None:
     event = _past_evening()
     if event is None:
         say("follow-ups: no past speed-dating evening")
@@ -111,7 +111,7 @@ def _past_evening() -> Event | None:
 
 def _plan_for_marks(event: Event) -> SeatingPlan | None:
     """The evening's published plan with seats; a simple one when the evening has no plan."""
-    plan = followups.published_plan(event)
+    plan = contact_marks.published_plan(event)
     if plan is None and not SeatingPlan.objects.filter(event=event).exists():
         plan = _simple_plan(event)
     if plan is None or not plan.seats.exists():
@@ -192,7 +192,7 @@ def _simple_plan_people(event: Event) -> tuple[str, list[int]]:
 def _mutual_pair(plan: SeatingPlan) -> tuple[Registration, Registration] | None:
     """Two people who sat together: demo logins first, so the result can be seen."""
     for first in _pair_candidates(plan):
-        partners = [p.registration for p in followups.partners_of(first, plan=plan)]
+        partners = [p.registration for p in contact_marks.partners_of(first, plan=plan)]
         if partners:
             logins = [p for p in partners if p.email.lower() in DEMO_LOGINS]
             return first, (logins or partners)[0]
@@ -214,7 +214,9 @@ def _mark_mutual(first: Registration, second: Registration) -> None:
     if ContactMark.objects.filter(registration=first, partner=second).exists():
         return
     for me, partner, note in ((first, second, MUTUAL_NOTES[0]), (second, first, MUTUAL_NOTES[1])):
-        followups.save_marks(registration=me, marks=[followups.MarkInput(partner.pk, True, note)])
+        contact_marks.save_marks(
+            registration=me, marks=[contact_marks.MarkInput(partner.pk, True, note)]
+        )
 
 
 def _mark_one_sided(plan: SeatingPlan, *, exclude: tuple[Registration, ...]) -> int:
@@ -240,13 +242,13 @@ def _mark_a_partner(registration: Registration, plan: SeatingPlan) -> bool:
     )
     partners = [
         partner
-        for partner in followups.partners_of(registration, plan=plan)
+        for partner in contact_marks.partners_of(registration, plan=plan)
         if partner.registration.pk not in marked_me
     ]
     if not partners:
         return False
-    followups.save_marks(
+    contact_marks.save_marks(
         registration=registration,
-        marks=[followups.MarkInput(partners[0].registration.pk, True, ONE_SIDED_NOTE)],
+        marks=[contact_marks.MarkInput(partners[0].registration.pk, True, ONE_SIDED_NOTE)],
     )
     return True

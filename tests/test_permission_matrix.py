@@ -384,10 +384,10 @@ def seating_rows() -> dict[str, Row]:
     }
 
 
-def followups_path(world: dict) -> str:
+def contact_marks_path(world: dict) -> str:
     """A speed-dating evening that took place yesterday; "member" sat with one other attendee."""
     from tests.events.staff_helpers import register
-    from tests.matchmaking.followups_helpers import attendee, evening, seat_plan
+    from tests.matchmaking.contact_marks_helpers import attendee, evening, seat_plan
 
     event = evening()
     own = register(event, person=world["member"], company=world["company"], name="Mitglied")
@@ -478,7 +478,7 @@ MATRIX: dict[str, Row] = {
     # seat plans (matchmaking/urls.py, urls_staff.py)
     **seating_rows(),
     # After the evening: marks and notes are private, only the attendee themself sees them.
-    "matchmaking:followups": Row(followups_path, LOGIN, 200, 404, 404),
+    "matchmaking:contact_marks": Row(contact_marks_path, LOGIN, 200, 404, 404),
     "events:detail": everyone(200, lambda world: f"/events/{event_registration(world).event_id}/"),
     # A registration: the attendee, who registered them and their company's members only.
     "events:registration": Row(

@@ -51,7 +51,7 @@ REMINDER_DAY = "event-reminder-day"
 THANKS = "event-thanks"
 
 
-class FollowUpError(Exception):
+class ContactMarkError(Exception):
     """Feedback or a cooperation that is refused; the message is shown to the person."""
 
 
@@ -156,7 +156,7 @@ def _mail_context(registration: Registration) -> dict:
         )
     if event.has_speed_dating:
         # "Meine Gespräche" after the evening: the partners met, to mark whom to stay in touch
-        # with (matchmaking:followups; a plain path keeps events below matchmaking).
+        # with (matchmaking:contact_marks; a plain path keeps events below matchmaking).
         context["partners_url"] = absolute_url(f"/events/{event.pk}/follow-ups/")
     return context
 
@@ -231,18 +231,18 @@ def finish_past_events(*, now: datetime) -> int:
 
 def _check_attended(registration: Registration, *, now: datetime) -> None:
     if registration.event.status not in (Event.Status.PUBLISHED, Event.Status.FINISHED):
-        raise FollowUpError(_("This event did not take place."))
+        raise ContactMarkError(_("This event did not take place."))
     if registration.event.starts_at > now:
-        raise FollowUpError(_("You can tell us about this event once it has started."))
+        raise ContactMarkError(_("You can tell us about this event once it has started."))
     if not registration.is_confirmed or registration.anonymised_at:
-        raise FollowUpError(_("Only attendees with a confirmed place can do this."))
+        raise ContactMarkError(_("Only attendees with a confirmed place can do this."))
 
 
 def feedback_closed_reason(registration: Registration, *, now: datetime) -> str:
     """Why the feedback and cooperation forms are not offered, or "" when they are."""
     try:
         _check_attended(registration, now=now)
-    except FollowUpError as error:
+    except ContactMarkError as error:
         return str(error)
     return ""
 
@@ -296,9 +296,9 @@ def start_cooperation(
     attendee's side confirmed, and the partner's people asked to confirm."""
     _check_attended(registration, now=now)
     if not Membership.objects.filter(user=user, company_id=registration.company_id).exists():
-        raise FollowUpError(_("Only members of the company can record its cooperations."))
+        raise ContactMarkError(_("Only members of the company can record its cooperations."))
     if partner.pk == registration.company_id:
-        raise FollowUpError(_("Please choose another company than your own."))
+        raise ContactMarkError(_("Please choose another company than your own."))
     cooperation = cooperations.propose_cooperation(
         proposer=registration.company,
         partners=[partner],

@@ -13,7 +13,7 @@ from kag_portal.models import OutboxMail
 from tests.browser.axe import assert_accessible
 from tests.browser.helpers import screenshot
 from tests.factories import DEFAULT_PASSWORD, CompanyFactory
-from tests.matchmaking.followups_helpers import attendee, evening, seat_plan
+from tests.matchmaking.contact_marks_helpers import attendee, evening, seat_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -25,7 +25,7 @@ from tests.browser.axe import assert_accessible
 from tests.browser.helpers import DESKTOP, PHONE, link_in_mail, screenshot
 from tests.browser.test_followups_journey import local, log_in
 from tests.factories import CompanyFactory, StaffFactory
-from tests.matchmaking.followups_helpers import attendee, evening, seat_plan
+from tests.matchmaking.contact_marks_helpers import attendee, evening, seat_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

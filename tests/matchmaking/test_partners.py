@@ -260,7 +260,7 @@ def test_the_follow_up_link_appears_once_the_evening_has_begun(client):
     from django.utils import timezone
 
     event, registrations, _plan = _evening()
-    follow_ups = reverse("matchmaking:followups", args=[event.pk])
+    follow_ups = reverse("matchmaking:contact_marks", args=[event.pk])
     client.force_login(registrations[0].person)
 
     before = client.get(url(event)).content.decode()

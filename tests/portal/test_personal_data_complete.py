@@ -27,13 +27,13 @@ from kag_portal import mail
 from kag_portal.models import BarrierReport, MailOptOut, OutboxMail
 from kag_portal.personal_data import delete_user_data, export_user_data
 from matchmaking.models import ContactMark, Seat
-from matchmaking.services import followups as marks
+from matchmaking.services import contact_marks as marks
 from newsletter import services as newsletter
 from newsletter.models import NewsletterIssue, Subscriber
 from stories.models import Story
 from tests.events.staff_helpers import make_event, register
 from tests.factories import CompanyFactory, MembershipFactory, StaffFactory, UserFactory
-from tests.matchmaking.followups_helpers import evening, seat_plan
+from tests.matchmaking.contact_marks_helpers import evening, seat_plan
 from tests.stories.helpers import cooperation_of, story_about
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ import pytest
 
 from companies.models import Cooperation
 from kag_portal.models import OutboxMail
-from matchmaking.demo import _rotating_pairs, seed_followups
+from matchmaking.demo import _rotating_pairs, seed_contact_marks
 from matchmaking.models import ContactMark, Seat, SeatingPlan
-from tests.matchmaking.followups_helpers import attendee, evening, seat_plan
+from tests.matchmaking.contact_marks_helpers import attendee, evening, seat_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_the_past_evening_gets_marks_with_one_mutual_follow_up(django_capture_on
     lines: list[str] = []
 
     with django_capture_on_commit_callbacks(execute=True):
-        seed_followups(lines.append)
+        seed_contact_marks(lines.append)
 
     plan = SeatingPlan.objects.get(event=event)
     assert plan.status == SeatingPlan.Status.PUBLISHED
@@ -43,11 +43,11 @@ def test_seeding_again_adds_nothing(django_capture_on_commit_callbacks):
     for _ in range(6):
         attendee(event)
     with django_capture_on_commit_callbacks(execute=True):
-        seed_followups(lambda line: None)
+        seed_contact_marks(lambda line: None)
     counts = (ContactMark.objects.count(), OutboxMail.objects.count(), Seat.objects.count())
 
     with django_capture_on_commit_callbacks(execute=True):
-        seed_followups(lambda line: None)
+        seed_contact_marks(lambda line: None)
 
     assert (ContactMark.objects.count(), OutboxMail.objects.count(), Seat.objects.count()) == counts
     assert Cooperation.objects.count() == 1
@@ -59,7 +59,7 @@ def test_the_seat_plans_own_demo_plan_is_used_when_there_is_one(django_capture_o
     plan = seat_plan(event, [[[a, b], [c, d]]])
 
     with django_capture_on_commit_callbacks(execute=True):
-        seed_followups(lambda line: None)
+        seed_contact_marks(lambda line: None)
 
     assert Seat.objects.filter(plan=plan).count() == 4
     assert mutual_pairs() in ({frozenset((a.pk, b.pk))}, {frozenset((c.pk, d.pk))})

@@ -12,17 +12,17 @@ import pytest
 from companies.models import Cooperation
 from kag_portal.models import OutboxMail
 from matchmaking.models import ContactMark
-from matchmaking.services import followups
+from matchmaking.services import contact_marks
 from tests.concurrency import run_at_once
-from tests.matchmaking.followups_helpers import attendee, evening, seat_plan
+from tests.matchmaking.contact_marks_helpers import attendee, evening, seat_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def marking(registration, partner):
     def work():
-        followups.save_marks(
-            registration=registration, marks=[followups.MarkInput(partner.pk, True, "")]
+        contact_marks.save_marks(
+            registration=registration, marks=[contact_marks.MarkInput(partner.pk, True, "")]
         )
 
     return work
@@ -56,8 +56,8 @@ def test_two_pairs_of_the_same_two_firms_turning_mutual_at_once_make_one_lead():
     a1, a2 = attendee(event, company=spannwerk), attendee(event, company=spannwerk)
     b1, b2 = attendee(event, company=feinwerk), attendee(event, company=feinwerk)
     seat_plan(event, [[[a1, b1], [a2, b2]]])
-    followups.save_marks(registration=a1, marks=[followups.MarkInput(b1.pk, True)])
-    followups.save_marks(registration=a2, marks=[followups.MarkInput(b2.pk, True)])
+    contact_marks.save_marks(registration=a1, marks=[contact_marks.MarkInput(b1.pk, True)])
+    contact_marks.save_marks(registration=a2, marks=[contact_marks.MarkInput(b2.pk, True)])
 
     _, errors = run_at_once([marking(b1, a1), marking(b2, a2)])
 

@@ -33,7 +33,7 @@ from kag_portal.models import OutboxMail
 from ..models import ContactMark, Seat, SeatingPlan
 
 
-class FollowUpError(ValueError):
+class ContactMarkError(ValueError):
     """A mark that is refused (not a partner of this evening); the message is for the person."""
 
 
@@ -146,15 +146,15 @@ def save_marks(*, registration: Registration, marks: list[MarkInput]) -> list[in
     """Store the attendee's marks about their partners; returns the ids of the partners whom
     this save introduced (both intro mails recorded now; empty on a repeat).
 
-    Refuses (FollowUpError, nothing saved) a partner the attendee did not sit with. Un-marking
+    Refuses (ContactMarkError, nothing saved) a partner the attendee did not sit with. Un-marking
     later keeps what was sent: an introduction cannot be taken back.
     """
     allowed = {partner.registration.pk for partner in partners_of(registration)}
     unknown = [mark.partner_id for mark in marks if mark.partner_id not in allowed]
     if unknown:
-        raise FollowUpError(_("You can only mark people you sat with at this event."))
+        raise ContactMarkError(_("You can only mark people you sat with at this event."))
     if len({mark.partner_id for mark in marks}) != len(marks):
-        raise FollowUpError(_("Each partner can be marked once."))
+        raise ContactMarkError(_("Each partner can be marked once."))
     wanted = [mark.partner_id for mark in marks if mark.wants_contact]
     # The lock that makes "who saw the other's mark first" exact; see the module docstring.
     list(
@@ -260,7 +260,9 @@ def _intro_context(
             if company.status == Company.Status.PUBLISHED
             else ""
         ),
-        "followups_url": absolute_url(reverse("matchmaking:followups", args=[recipient.event_id])),
+        "contact_marks_url": absolute_url(
+            reverse("matchmaking:contact_marks", args=[recipient.event_id])
+        ),
         "confirm_url": (
             absolute_url(reverse("events:cooperation_confirm", args=[lead.pk])) if lead else ""
         ),

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from companies.models import Cooperation
 from kag_portal.models import OutboxMail
 from matchmaking.models import ContactMark
-from matchmaking.services import followups
+from matchmaking.services import contact_marks
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
-from tests.matchmaking.followups_helpers import attendee, evening, formset_data, seat_plan
+from tests.matchmaking.contact_marks_helpers import attendee, evening, formset_data, seat_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -206,9 +206,10 @@ def test_more_forms_than_partners_are_refused(client, table):
 def test_the_service_refuses_a_partner_from_another_table(table):
     _event, a, b, _c, d = table
 
-    with pytest.raises(followups.FollowUpError):
-        followups.save_marks(
-            registration=a, marks=[followups.MarkInput(b.pk, True), followups.MarkInput(d.pk, True)]
+    with pytest.raises(contact_marks.ContactMarkError):
+        contact_marks.save_marks(
+            registration=a,
+            marks=[contact_marks.MarkInput(b.pk, True), contact_marks.MarkInput(d.pk, True)],
         )
 
     assert not ContactMark.objects.exists()

@@ -10,8 +10,8 @@ import pytest
 from companies.models import Cooperation
 from kag_portal.models import OutboxMail
 from tests.concurrency import run_at_once
-from tests.matchmaking.followups_helpers import attendee, evening, seat_plan
-from tests.matchmaking.test_followups_concurrency import marking
+from tests.matchmaking.contact_marks_helpers import attendee, evening, seat_plan
+from tests.matchmaking.test_contact_marks_concurrency import marking
 
 pytestmark = [
     pytest.mark.worker,

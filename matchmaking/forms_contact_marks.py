@@ -6,7 +6,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from .services.followups import MarkInput, Partner
+from .services.contact_marks import MarkInput, Partner
 
 
 class ContactMarkForm(forms.Form):

@@ -6,10 +6,10 @@ import pytest
 
 from kag_portal.personal_data import delete_user_data, export_user_data
 from matchmaking.models import ContactMark, Seat
-from matchmaking.services import followups
+from matchmaking.services import contact_marks
 from tests.events.staff_helpers import register
 from tests.factories import UserFactory
-from tests.matchmaking.followups_helpers import attendee, evening, seat_plan
+from tests.matchmaking.contact_marks_helpers import attendee, evening, seat_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +21,12 @@ def pair():
     ida = register(event, person=UserFactory(), name="Ida")
     otto = attendee(event, name="Otto")
     seat_plan(event, [[[ida, otto]]])
-    followups.save_marks(
-        registration=ida, marks=[followups.MarkInput(otto.pk, True, "Angebot schicken")]
+    contact_marks.save_marks(
+        registration=ida, marks=[contact_marks.MarkInput(otto.pk, True, "Angebot schicken")]
     )
-    followups.save_marks(registration=otto, marks=[followups.MarkInput(ida.pk, True, "nett")])
+    contact_marks.save_marks(
+        registration=otto, marks=[contact_marks.MarkInput(ida.pk, True, "nett")]
+    )
     return event, ida, otto
 
 
@@ -51,4 +53,4 @@ def test_deleting_me_removes_my_marks_and_those_about_me_but_keeps_my_anonymous_
     seat = Seat.objects.select_related("registration").get(registration=ida)
     assert seat.registration.name == "" and seat.registration.person is None
     # Otto has nobody left to stay in touch with from that evening.
-    assert followups.partners_of(otto) == []
+    assert contact_marks.partners_of(otto) == []

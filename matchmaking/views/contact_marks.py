@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from events.models import Event
 
-from ..forms_followups import contact_mark_formset
-from ..services import followups as services
+from ..forms_contact_marks import contact_mark_formset
+from ..services import contact_marks as services
 
 
 @login_required
-def followups(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_marks(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.select_related("town"), pk=pk)
     if event.status in (Event.Status.DRAFT, Event.Status.CANCELLED):
         raise Http404("no evening")
@@ -29,13 +29,13 @@ def followups(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("not registered")
     context = {"event": event, "registration": registration}
     if not services.has_started(event):
-        return render(request, "matchmaking/followups_not_yet.html", context)
+        return render(request, "matchmaking/contact_marks_not_yet.html", context)
     partners = services.partners_of(registration)
     formset = contact_mark_formset(partners)(request.POST or None, partners=partners)
     if request.method == "POST" and formset.is_valid():
         try:
             introduced = services.save_marks(registration=registration, marks=formset.marks())
-        except services.FollowUpError as error:
+        except services.ContactMarkError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Saved. Only you can see your marks and notes."))
@@ -47,9 +47,9 @@ def followups(request: HttpRequest, pk: int) -> HttpResponse:
                         "you each other's contact details by e-mail."
                     ),
                 )
-            return redirect("matchmaking:followups", pk=event.pk)
+            return redirect("matchmaking:contact_marks", pk=event.pk)
     return render(
         request,
-        "matchmaking/followups.html",
+        "matchmaking/contact_marks.html",
         {**context, "partners": partners, "formset": formset},
     )
