@@ -51,7 +51,7 @@ REMINDER_DAY = "event-reminder-day"
 THANKS = "event-thanks"
 
 
-class ContactMarkError(Exception):
+class FollowUpError(Exception):
     """Feedback or a cooperation that is refused; the message is shown to the person."""
 
 
@@ -231,18 +231,18 @@ def finish_past_events(*, now: datetime) -> int:
 
 def _check_attended(registration: Registration, *, now: datetime) -> None:
     if registration.event.status not in (Event.Status.PUBLISHED, Event.Status.FINISHED):
-        raise ContactMarkError(_("This event did not take place."))
+        raise FollowUpError(_("This event did not take place."))
     if registration.event.starts_at > now:
-        raise ContactMarkError(_("You can tell us about this event once it has started."))
+        raise FollowUpError(_("You can tell us about this event once it has started."))
     if not registration.is_confirmed or registration.anonymised_at:
-        raise ContactMarkError(_("Only attendees with a confirmed place can do this."))
+        raise FollowUpError(_("Only attendees with a confirmed place can do this."))
 
 
 def feedback_closed_reason(registration: Registration, *, now: datetime) -> str:
     """Why the feedback and cooperation forms are not offered, or "" when they are."""
     try:
         _check_attended(registration, now=now)
-    except ContactMarkError as error:
+    except FollowUpError as error:
         return str(error)
     return ""
 
@@ -296,9 +296,9 @@ def start_cooperation(
     attendee's side confirmed, and the partner's people asked to confirm."""
     _check_attended(registration, now=now)
     if not Membership.objects.filter(user=user, company_id=registration.company_id).exists():
-        raise ContactMarkError(_("Only members of the company can record its cooperations."))
+        raise FollowUpError(_("Only members of the company can record its cooperations."))
     if partner.pk == registration.company_id:
-        raise ContactMarkError(_("Please choose another company than your own."))
+        raise FollowUpError(_("Please choose another company than your own."))
     cooperation = cooperations.propose_cooperation(
         proposer=registration.company,
         partners=[partner],
