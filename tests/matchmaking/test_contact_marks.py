@@ -50,7 +50,8 @@ def test_the_page_lists_everyone_the_attendee_sat_with_and_nobody_else(client, t
     partners = [partner.registration for partner in response.context["partners"]]
     assert partners == [b, c]
     content = response.content.decode()
-    assert b.company.name in content and c.company.name in content
+    assert b.company.name in content
+    assert c.company.name in content
     assert d.name not in content
     assert 'for="id_form-0-wants_contact"' in content  # every input has its label
     assert 'for="id_form-0-note"' in content
@@ -81,16 +82,19 @@ def test_a_one_sided_mark_sends_nothing_and_shows_nothing_to_the_other(
 
     assert response.status_code == 302
     mark = ContactMark.objects.get(registration=a, partner=b)
-    assert mark.wants_contact and mark.note == "Spannzangen anfragen"
+    assert mark.wants_contact
+    assert mark.note == "Spannzangen anfragen"
     assert not ContactMark.objects.filter(registration=a, partner=c).exists()  # nothing to keep
-    assert intro_mails().count() == 0 and django_mail.outbox == []
+    assert intro_mails().count() == 0
+    assert django_mail.outbox == []
     assert not Cooperation.objects.exists()
     client.force_login(b.person)
     other_page = client.get(url(event))
     assert "Spannzangen anfragen" not in other_page.content.decode()
     assert b"followup-mutual" not in other_page.content
     partner_a = next(p for p in other_page.context["partners"] if p.registration == a)
-    assert not partner_a.wants_contact and not partner_a.mutual
+    assert not partner_a.wants_contact
+    assert not partner_a.mutual
 
 
 def test_two_people_marking_each_other_get_one_intro_mail_each_and_a_cooperation_lead(
@@ -108,9 +112,11 @@ def test_two_people_marking_each_other_get_one_intro_mail_each_and_a_cooperation
     assert rows[a.email].idempotency_key == f"contact-intro:{event.pk}:{low}:{high}:{a.pk}"
     assert rows[b.email].idempotency_key == f"contact-intro:{event.pk}:{low}:{high}:{b.pk}"
     # Each gets the other's details: name, company, address and the company's profile link.
-    assert b.email in rows[a.email].body_text and b.name in rows[a.email].body_text
+    assert b.email in rows[a.email].body_text
+    assert b.name in rows[a.email].body_text
     assert b.company.get_absolute_url() in rows[a.email].body_text
-    assert a.email in rows[b.email].body_text and a.company.name in rows[b.email].body_text
+    assert a.email in rows[b.email].body_text
+    assert a.company.name in rows[b.email].body_text
     assert len(django_mail.outbox) == 2
     lead = Cooperation.objects.get()
     assert lead.origin == Cooperation.Origin.SPEED_DATING
@@ -249,7 +255,8 @@ def test_before_the_evening_the_page_says_so_and_saves_nothing(client):
     page = client.get(url(event))
     posted = client.post(url(event), formset_data({b.pk: (True, "")}))
 
-    assert page.status_code == 200 and b'id="followups-not-yet"' in page.content
+    assert page.status_code == 200
+    assert b'id="followups-not-yet"' in page.content
     assert posted.status_code == 200
     assert not ContactMark.objects.exists()
 

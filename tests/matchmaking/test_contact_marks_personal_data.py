@@ -38,9 +38,9 @@ def test_the_export_holds_my_seats_and_my_own_marks_only(pair):
     assert export["seats"] == [{"event": event.title, "round": 1, "table": 1}]
     assert len(export["contact_marks"]) == 1
     mark = export["contact_marks"][0]
-    assert (
-        mark["partner"] == "Otto" and mark["wants_contact"] and mark["note"] == "Angebot schicken"
-    )
+    assert mark["partner"] == "Otto"
+    assert mark["wants_contact"]
+    assert mark["note"] == "Angebot schicken"
     assert "nett" not in str(export)  # Otto's note about Ida is Otto's
 
 
@@ -51,6 +51,7 @@ def test_deleting_me_removes_my_marks_and_those_about_me_but_keeps_my_anonymous_
 
     assert not ContactMark.objects.exists()
     seat = Seat.objects.select_related("registration").get(registration=ida)
-    assert seat.registration.name == "" and seat.registration.person is None
+    assert seat.registration.name == ""
+    assert seat.registration.person is None
     # Otto has nobody left to stay in touch with from that evening.
     assert contact_marks.partners_of(otto) == []
