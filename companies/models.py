@@ -439,7 +439,7 @@ class HelpOffer(models.Model):
         return f"{self.company} → {self.help_request}"
 
 
-class CooperationQuerySet(models.QuerySet):
+class CooperationQuerySet(models.QuerySet["Cooperation"]):
     def confirmed(self) -> CooperationQuerySet:
         """Cooperations every company in them has confirmed (and that have companies at all):
         the rule of Cooperation.is_confirmed as a query, for lists and figures."""

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -202,12 +202,17 @@ class Event(models.Model):
     def has_speed_dating(self) -> bool:
         return self.speed_dating_starts_at is not None
 
-    def speed_dating_rounds_schedule(self) -> list[tuple[int, object, object]]:
+    def speed_dating_rounds_schedule(self) -> list[tuple[int, datetime, datetime]]:
         """(round number from 1, start, end) of every speed-dating round."""
-        if not self.has_speed_dating:
-            return []
-        rounds = []
         start = self.speed_dating_starts_at
+        if (
+            start is None
+            or self.speed_dating_rounds is None
+            or self.speed_dating_round_minutes is None
+            or self.speed_dating_change_minutes is None
+        ):
+            return []  # no speed-dating block (the database keeps it complete or absent)
+        rounds = []
         length = timedelta(minutes=self.speed_dating_round_minutes)
         change = timedelta(minutes=self.speed_dating_change_minutes)
         for number in range(1, self.speed_dating_rounds + 1):

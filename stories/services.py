@@ -432,10 +432,11 @@ def record_cooperation(
 
 def staff_cooperations() -> QuerySet[Cooperation]:
     """Every cooperation with its companies and how many confirmed, newest first."""
+    parties = Prefetch("parties", queryset=CooperationParty.objects.select_related("company"))
     return (
-        Cooperation.objects.prefetch_related(
-            Prefetch("parties", queryset=CooperationParty.objects.select_related("company"))
-        )
+        # django-stubs does not follow a reverse relation through a manager made from a
+        # custom QuerySet (Cooperation.objects); the lookup is checked by the tests.
+        Cooperation.objects.prefetch_related(parties)  # type: ignore[arg-type]
         .annotate(
             party_count=Count("parties", distinct=True),
             confirmed_count=Count(

@@ -19,6 +19,8 @@ from ..models import Company, Cooperation, CooperationParty, HelpRequest, Member
 def record_request_cooperation(*, help_request: HelpRequest, closed_by) -> Cooperation:
     """A closed request with a helper: requester and helper work together. Recording it twice for
     the same request returns the first record."""
+    if help_request.helped_by_id is None:
+        raise ValueError("a request closed without a helper has no cooperation")
     existing = Cooperation.objects.filter(
         help_request=help_request, origin=Cooperation.Origin.REQUEST
     ).first()

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,7 +53,7 @@ class Column:
     key: str
     header: str
     required: bool
-    help: str
+    help: str | Promise  # translated when shown
     example: str
 
 
@@ -638,7 +639,7 @@ def export_rows(companies: Iterable[Company] | None = None) -> Iterator[list[str
             "email": company.public_email,
             "phone": company.public_phone,
             "short_description": company.short_description,
-            "industry": company.industry.code if company.industry_id else "",
+            "industry": company.industry.code if company.industry else "",
             "size": _size_for_excel(company.size_band),
             "offers": ", ".join(tag.name for tag in company.offers.all()),
             "needs": ", ".join(tag.name for tag in company.needs.all()),

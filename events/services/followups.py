@@ -312,7 +312,9 @@ def start_cooperation(
     return cooperation
 
 
-def ask_partners_to_confirm(cooperation: Cooperation, *, proposer: Company, event=None) -> int:
+def ask_partners_to_confirm(
+    cooperation: Cooperation, *, proposer: Company | None, event=None
+) -> int:
     """Mail the people of every company that has not confirmed yet; once per person."""
     count = 0
     confirm_url = absolute_url(reverse("events:cooperation_confirm", args=[cooperation.pk]))

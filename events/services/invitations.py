@@ -31,7 +31,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,7 +48,7 @@ from kag_portal.mail import (
     unsubscribe_headers,
     unsubscribe_url,
 )
-from kag_portal.models import MailTopic
+from kag_portal.models import MailTopic, User
 
 INVITATION_SALT = "events.invitation"
 SESSION_KEY = "event_invitations"
@@ -81,7 +81,7 @@ class ExpiredInvitation(Exception):
 @dataclass(frozen=True)
 class Recipient:
     email: str
-    person: object | None = None
+    person: User | None = None
     company_id: int | None = None
 
 
@@ -113,7 +113,7 @@ def parse_addresses(text: str) -> tuple[list[str], list[str]]:
     return valid, invalid
 
 
-def audience_companies(audience: dict) -> Iterable[Company]:
+def audience_companies(audience: dict) -> QuerySet[Company]:
     """Published companies of a company audience (all, by town, by industry)."""
     companies = Company.objects.filter(status=Company.Status.PUBLISHED)
     kind = audience["kind"]

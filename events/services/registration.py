@@ -113,6 +113,7 @@ def placed_by_a_stranger(registration: Registration, person) -> bool:
         person is not None
         and registration.registered_by_id is not None
         and registration.registered_by_id != person.pk
+        and registration.registered_by is not None
         and not registration.registered_by.is_staff
         and not Membership.objects.filter(company_id=registration.company_id, user=person).exists()
     )

@@ -122,7 +122,7 @@ def partners_of(registration: Registration, *, plan: SeatingPlan | None = None) 
 
 def leads_of(*, event: Event, company_id: int) -> dict[int, Cooperation]:
     """The company's speed-dating leads from this event, by the other company's id."""
-    leads = {}
+    leads: dict[int, Cooperation] = {}
     for cooperation in Cooperation.objects.filter(
         origin=Cooperation.Origin.SPEED_DATING,
         started_on=timezone.localdate(event.starts_at),

@@ -53,7 +53,7 @@ def registrations_with_profiles() -> QuerySet[Registration]:
     )
 
 
-def presentregistrations_with_profiles(event: Event, source: str) -> list[Registration]:
+def present_registrations(event: Event, source: str) -> list[Registration]:
     """Who is to be seated: the confirmed registrations before the evening, or only those checked
     in on the evening (walk-ins are confirmed and checked in, so they count)."""
     registrations = registrations_with_profiles().filter(
@@ -92,11 +92,12 @@ def _instance(
     rounds: int,
     seated: dict[str, set[int]] | None = None,
     present: set[str] | None = None,
-    fixed: Rounds = (),
+    fixed: Rounds | None = None,
 ) -> planner.Instance:
     """An Instance of `rounds` rounds: the first len(fixed) are played as `fixed`; someone is
     absent in a played round where they did not sit (`seated`: id -> 0-based rounds), and in the
     rounds to come when they are not in `present` (everyone when it is None)."""
+    fixed = fixed or []
     attendees = tuple(attendee_of(registration) for registration in people)
     played = len(fixed)
     absent = {}
@@ -109,7 +110,7 @@ def _instance(
     return planner.Instance(
         attendees=attendees,
         rounds=rounds,
-        table_size=event.speed_dating_table_size,
+        table_size=_block(event)[1],
         absent=absent,
         fixed_rounds=tuple(tuple(tuple(table) for table in tables) for tables in fixed),
         name=f"event-{event.pk}",
@@ -186,7 +187,7 @@ def plan_instance(
     return planner.Instance(
         attendees=tuple(attendee_of(registration) for registration in people),
         rounds=len(rounds),
-        table_size=plan.event.speed_dating_table_size,
+        table_size=_block(plan.event)[1],
         absent={person: away for person, away in absent.items() if away},
         fixed_rounds=tuple(tuple(tuple(t) for t in tables) for tables in rounds[:played]),
         name=f"event-{plan.event_id}",
@@ -205,7 +206,7 @@ def _store(plan: SeatingPlan, rounds: Rounds, *, from_round: int = 1) -> None:
     )
 
 
-def _locked(event: Event, expected_version: int) -> SeatingPlan:
+def _locked(event: Event, expected_version: int | None) -> SeatingPlan:
     plan = SeatingPlan.objects.select_for_update().filter(event=event).first()
     if plan is None:
         raise SeatingError(_("This event has no seat plan yet."))
@@ -227,8 +228,16 @@ def _saved(plan: SeatingPlan, by, fields: list[str]) -> SeatingPlan:
 
 
 def _needs_speed_dating(event: Event) -> None:
-    if not event.has_speed_dating:
+    _block(event)
+
+
+def _block(event: Event) -> tuple[int, int]:
+    """The speed-dating block's rounds and people per table (the database keeps the block
+    complete or absent)."""
+    rounds, table_size = event.speed_dating_rounds, event.speed_dating_table_size
+    if rounds is None or table_size is None:
         raise SeatingError(_("This event has no speed-dating block."))
+    return rounds, table_size
 
 
 # --- changes -----------------------------------------------------------------------------------
@@ -240,9 +249,9 @@ def generate_plan(
     """A new plan for every round from the people of `source`. Replaces an existing plan only
     while no round has been played (after that: replan)."""
     _needs_speed_dating(event)
-    people = presentregistrations_with_profiles(event, source)
+    people = present_registrations(event, source)
     _check_can_plan(people)
-    instance = _instance(event, people, rounds=event.speed_dating_rounds)
+    instance = _instance(event, people, rounds=_block(event)[0])
     rounds, report = _plan(instance, seed)
     with transaction.atomic():
         # The event row lock serialises the first plan of an event; later ones lock the plan.
@@ -288,7 +297,7 @@ def _replanned(plan: SeatingPlan, present: list[Registration]) -> tuple[Rounds, 
     instance = _instance(
         event,
         people,
-        rounds=event.speed_dating_rounds,
+        rounds=_block(event)[0],
         seated=seated,
         present=present_ids,
         fixed=fixed,
@@ -304,10 +313,10 @@ def replan(*, event: Event, source: str, expected_version: int, by) -> SeatingPl
     with transaction.atomic():
         plan = _locked(event, expected_version)
         played = plan.current_round or 0
-        total = event.speed_dating_rounds
+        total = _block(event)[0]
         if played >= total:
             raise SeatingError(_("All rounds have been played; there is nothing left to plan."))
-        rounds, report = _replanned(plan, presentregistrations_with_profiles(event, source))
+        rounds, report = _replanned(plan, present_registrations(event, source))
         _store(plan, rounds, from_round=played + 1)
         plan.source = source
         plan.value = report.value
@@ -471,7 +480,7 @@ def remove_from_coming_plans(registration_ids: Sequence[int]) -> None:
             played = plan.current_round or 0
             present = [
                 registration
-                for registration in presentregistrations_with_profiles(event, plan.source)
+                for registration in present_registrations(event, plan.source)
                 if str(registration.pk) not in gone
             ]
             try:

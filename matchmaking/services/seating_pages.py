@@ -95,11 +95,11 @@ class Grid:
                     seats[person.pk][round_.number] = table
         result = []
         for person in self.people:
-            rows = []
+            rows: list[tuple[Round, Table | None, list]] = []
             for round_ in self.rounds:
-                table = seats[person.pk].get(round_.number)
-                others = [other for other in table.people if other != person] if table else []
-                rows.append((round_, table, others))
+                seat = seats[person.pk].get(round_.number)
+                others = [other for other in seat.people if other != person] if seat else []
+                rows.append((round_, seat, others))
             result.append((person, rows))
         return result
 
