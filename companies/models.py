@@ -412,6 +412,11 @@ class HelpRequest(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("help_requests:detail", args=[self.pk])
 
+    @property
+    def is_open(self) -> bool:
+        """Takes answers and changes until its company closes it."""
+        return self.status == self.Status.OPEN
+
 
 class HelpOffer(models.Model):
     """A supplier's answer to a request: "Wir können helfen"."""

@@ -6,7 +6,7 @@ from .views import help_requests
 
 app_name = "help_requests"
 urlpatterns = [
-    path("", help_requests.board_list, name="list"),
+    path("", help_requests.help_request_list, name="list"),
     path("new/", help_requests.create, name="create"),
     path("digest/subscribe/", help_requests.digest_subscribe, name="digest_subscribe"),
     path("digest/unsubscribe/", help_requests.digest_unsubscribe, name="digest_unsubscribe"),

@@ -157,7 +157,7 @@ class CloseForm(forms.Form):
         return cleaned
 
 
-class BoardFilterForm(forms.Form):
+class HelpRequestFilterForm(forms.Form):
     tag = forms.CharField(label=_("Keyword"), required=False, max_length=60)
     mine = forms.BooleanField(
         label=_("Only requests that match my company's offers"), required=False

@@ -32,7 +32,7 @@ from .tags import get_or_create_tags
 MAX_TAGS = 10
 
 
-class BoardError(Exception):
+class HelpRequestError(Exception):
     """A rule of the board was broken; the message is meant for the person (translated)."""
 
 
@@ -62,7 +62,7 @@ def open_requests() -> QuerySet[HelpRequest]:
     )
 
 
-def board_requests(*, tag_key: str = "", matching_user=None) -> QuerySet[HelpRequest]:
+def open_help_requests(*, tag_key: str = "", matching_user=None) -> QuerySet[HelpRequest]:
     """The board, optionally only requests with one tag (by key) and/or only those whose tags
     match the offers of the companies `matching_user` acts for (their own requests left out)."""
     requests = open_requests()
@@ -154,14 +154,14 @@ def answers_for(help_request: HelpRequest) -> QuerySet[HelpOffer]:
 
 def _check_deadline(deadline: datetime.date | None) -> None:
     if deadline is not None and deadline < timezone.localdate():
-        raise BoardError(_("The date lies in the past."))
+        raise HelpRequestError(_("The date lies in the past."))
 
 
 def _check_can_post(*, company: Company, user) -> None:
     if not is_member(user, company):
-        raise BoardError(_("You can only post requests for your own company."))
+        raise HelpRequestError(_("You can only post requests for your own company."))
     if not company.is_public:
-        raise BoardError(
+        raise HelpRequestError(
             _(
                 "Only companies in the public directory can post requests. "
                 "Your company profile has not been published yet."
@@ -172,7 +172,7 @@ def _check_can_post(*, company: Company, user) -> None:
 def _tags_from(labels: Iterable[str]) -> list[Tag]:
     labels = list(labels)
     if len(labels) > MAX_TAGS:
-        raise BoardError(_("Please use at most %(count)d keywords.") % {"count": MAX_TAGS})
+        raise HelpRequestError(_("Please use at most %(count)d keywords.") % {"count": MAX_TAGS})
     return get_or_create_tags(labels)
 
 
@@ -211,9 +211,9 @@ def update_request(
     deadline: datetime.date | None = None,
 ) -> HelpRequest:
     if not is_member(user, help_request.company):
-        raise BoardError(_("You can only change your own company's requests."))
-    if help_request.status != HelpRequest.Status.OPEN:
-        raise BoardError(_("A closed request can no longer be changed."))
+        raise HelpRequestError(_("You can only change your own company's requests."))
+    if not help_request.is_open:
+        raise HelpRequestError(_("A closed request can no longer be changed."))
     # A deadline that has passed since posting may stay; a new one must lie ahead.
     if deadline != help_request.deadline:
         _check_deadline(deadline)
@@ -229,12 +229,12 @@ def update_request(
 @transaction.atomic
 def delete_request(*, help_request: HelpRequest, user) -> None:
     if not is_member(user, help_request.company):
-        raise BoardError(_("You can only delete your own company's requests."))
+        raise HelpRequestError(_("You can only delete your own company's requests."))
     deleted, _counts = HelpRequest.objects.filter(
         pk=help_request.pk, status=HelpRequest.Status.OPEN
     ).delete()
     if not deleted:
-        raise BoardError(_("A closed request can no longer be deleted."))
+        raise HelpRequestError(_("A closed request can no longer be deleted."))
 
 
 # --- Answering ------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ def companies_that_may_answer(user, help_request: HelpRequest) -> list[Company]:
 
 def why_cannot_answer(user, help_request: HelpRequest) -> str:
     """Why `companies_that_may_answer` is empty for this person, in their words."""
-    if help_request.status != HelpRequest.Status.OPEN:
+    if not help_request.is_open:
         return _("This request is closed and takes no more answers.")
     companies = companies_of(user)
     others = [c for c in companies if c.pk != help_request.company_id]
@@ -281,28 +281,28 @@ def answer_request(
         .select_related("company", "company__town")
         .get(pk=help_request.pk)
     )
-    if help_request.status != HelpRequest.Status.OPEN:
-        raise BoardError(_("This request is closed and takes no more answers."))
+    if not help_request.is_open:
+        raise HelpRequestError(_("This request is closed and takes no more answers."))
     if company.pk == help_request.company_id:
-        raise BoardError(_("Your company cannot answer its own request."))
+        raise HelpRequestError(_("Your company cannot answer its own request."))
     if not is_member(author, company):
-        raise BoardError(_("You can only answer for your own company."))
+        raise HelpRequestError(_("You can only answer for your own company."))
     if not company.is_public:
-        raise BoardError(
+        raise HelpRequestError(
             _(
                 "Only companies in the public directory can answer. "
                 "Your company profile has not been published yet."
             )
         )
     if not help_request.company.is_public:
-        raise BoardError(_("This request is not public."))
+        raise HelpRequestError(_("This request is not public."))
     try:
         with transaction.atomic():
             offer = HelpOffer.objects.create(
                 help_request=help_request, company=company, author=author, message=message.strip()
             )
     except IntegrityError:  # helpoffer_one_per_company, also when two colleagues click at once
-        raise BoardError(
+        raise HelpRequestError(
             _("%(company)s has already answered this request.") % {"company": company.name}
         ) from None
     _mail_answer(offer)
@@ -339,19 +339,19 @@ def close_request(*, help_request: HelpRequest, user, helped_by: Company | None 
     requester's side confirmed by the person closing) and asks the helper to confirm it.
     Returns the cooperation, or None without a helper."""
     if not is_member(user, help_request.company):
-        raise BoardError(_("You can only close your own company's requests."))
+        raise HelpRequestError(_("You can only close your own company's requests."))
     if (
         helped_by is not None
         and not HelpOffer.objects.filter(help_request=help_request, company=helped_by).exists()
     ):
-        raise BoardError(_("Please choose one of the companies that answered."))
+        raise HelpRequestError(_("Please choose one of the companies that answered."))
     now = timezone.now()
     # The conditional update lets only one of two clicks close it (and record the cooperation).
     closed = HelpRequest.objects.filter(pk=help_request.pk, status=HelpRequest.Status.OPEN).update(
         status=HelpRequest.Status.CLOSED, closed_at=now, helped_by=helped_by, updated_at=now
     )
     if not closed:
-        raise BoardError(_("This request is already closed."))
+        raise HelpRequestError(_("This request is already closed."))
     # The update() sends no signal: the cached "requests you could help with" must drop it.
     caching.bump_now_and_at_commit("help_requests")
     help_request.refresh_from_db()

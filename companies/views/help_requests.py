@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..forms.help_requests import AnswerForm, BoardFilterForm, CloseForm, HelpRequestForm
+from ..forms.help_requests import AnswerForm, CloseForm, HelpRequestFilterForm, HelpRequestForm
 from ..models import Company, HelpRequest
 from ..services import cooperations, digest, help_requests
 from ..tags import normalize_tag
@@ -44,15 +44,15 @@ def _own_request(request: HttpRequest, pk: int) -> HelpRequest:
 # --- The board ------------------------------------------------------------------------------
 
 
-def board_list(request: HttpRequest) -> HttpResponse:
+def help_request_list(request: HttpRequest) -> HttpResponse:
     my_companies = help_requests.companies_of(request.user)
-    filters = BoardFilterForm(request.GET or None)
+    filters = HelpRequestFilterForm(request.GET or None)
     tag_key = ""
     mine = False
     if filters.is_valid():
         tag_key = normalize_tag(filters.cleaned_data["tag"])
         mine = filters.cleaned_data["mine"] and bool(my_companies)
-    requests = help_requests.board_requests(
+    requests = help_requests.open_help_requests(
         tag_key=tag_key, matching_user=request.user if mine else None
     )
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -96,7 +96,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 tag_labels=form.cleaned_data["tags"],
                 deadline=form.cleaned_data["deadline"],
             )
-        except help_requests.BoardError as error:
+        except help_requests.HelpRequestError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your request is on the board."))
@@ -129,13 +129,13 @@ def _render_detail(
     context = {
         "help_request": help_request,
         "is_requester": is_requester,
-        "is_open": help_request.status == HelpRequest.Status.OPEN,
+        "is_open": help_request.is_open,
         "answer_count": len(answers),
         # Contact data of the answering companies: only for the requester's members.
         "answers": answers if is_requester else [],
         "own_answers": [a for a in answers if a.company_id in my_company_ids],
     }
-    if help_request.status == HelpRequest.Status.OPEN:
+    if help_request.is_open:
         if is_requester:
             context["close_form"] = close_form or CloseForm(
                 answering=[answer.company for answer in answers]
@@ -171,7 +171,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
                 author=request.user,
                 message=form.cleaned_data["message"],
             )
-        except help_requests.BoardError as error:
+        except help_requests.HelpRequestError as error:
             messages.error(request, str(error))
             return redirect(help_request)
         messages.success(
@@ -194,7 +194,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
         help_requests.close_request(
             help_request=help_request, user=request.user, helped_by=helped_by
         )
-    except help_requests.BoardError as error:
+    except help_requests.HelpRequestError as error:
         messages.error(request, str(error))
         return redirect(help_request)
     if helped_by:
@@ -227,7 +227,7 @@ def confirm_cooperation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = _own_request(request, pk)
-    if help_request.status != HelpRequest.Status.OPEN:
+    if not help_request.is_open:
         messages.error(request, _("A closed request can no longer be changed."))
         return redirect(help_request)
     initial = {
@@ -247,7 +247,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 tag_labels=form.cleaned_data["tags"],
                 deadline=form.cleaned_data["deadline"],
             )
-        except help_requests.BoardError as error:
+        except help_requests.HelpRequestError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your changes are saved."))
@@ -263,13 +263,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = _own_request(request, pk)
-    if help_request.status != HelpRequest.Status.OPEN:
+    if not help_request.is_open:
         messages.error(request, _("A closed request can no longer be deleted."))
         return redirect(help_request)
     if request.method == "POST":
         try:
             help_requests.delete_request(help_request=help_request, user=request.user)
-        except help_requests.BoardError as error:
+        except help_requests.HelpRequestError as error:
             messages.error(request, str(error))
             return redirect(help_request)
         messages.success(request, _("The request is deleted."))

@@ -94,7 +94,7 @@ def post_form(**overrides) -> dict:
 # --- The board ------------------------------------------------------------------------------
 
 
-def test_the_board_lists_open_requests_of_published_companies_with_their_details(
+def test_the_help_request_lists_open_requests_of_published_companies_with_their_details(
     client, help_request
 ):
     HelpOffer.objects.create(
@@ -265,7 +265,7 @@ def test_a_member_posts_a_request_for_the_company(client, feinwerk, anna):
     assert help_request.author == anna
     assert help_request.title == "Mitlaufende Sonder-Spannzangen"
     assert help_request.deadline == deadline
-    assert help_request.status == HelpRequest.Status.OPEN
+    assert help_request.is_open
     assert sorted(t.key for t in help_request.tags.all()) == ["kleinseri", "spannzang"]
 
 
@@ -362,7 +362,7 @@ def test_a_past_deadline_is_explained(client, anna):
 
 
 def test_the_service_refuses_a_past_deadline_too(feinwerk, anna):
-    with pytest.raises(help_requests.BoardError):
+    with pytest.raises(help_requests.HelpRequestError):
         help_requests.post_request(
             company=feinwerk,
             author=anna,
@@ -527,7 +527,7 @@ def test_the_database_refuses_a_second_answer_even_when_the_checks_are_passed(
         help_request=help_request, company=spannwerk, author=bernd, message="Ja"
     )
 
-    with pytest.raises(help_requests.BoardError, match="Spannwerk Zella-Mehlis"):
+    with pytest.raises(help_requests.HelpRequestError, match="Spannwerk Zella-Mehlis"):
         help_requests.answer_request(
             help_request=help_request, company=spannwerk, author=bernd, message="Nochmal"
         )
@@ -545,7 +545,7 @@ def test_a_company_cannot_answer_its_own_request(client, help_request, anna, fei
     assert 'name="message"' not in page.content.decode()
     assert response.status_code == 302
     assert not HelpOffer.objects.exists()
-    with pytest.raises(help_requests.BoardError):
+    with pytest.raises(help_requests.HelpRequestError):
         help_requests.answer_request(
             help_request=help_request, company=feinwerk, author=anna, message="x"
         )
@@ -763,7 +763,7 @@ def test_closing_an_answered_request_asks_who_helped_instead_of_assuming_nobody(
     answered.refresh_from_db()
     assert 'value="" checked' not in page.replace("\n", " ")
     assert response.status_code == 400
-    assert answered.status == HelpRequest.Status.OPEN
+    assert answered.is_open
 
 
 def test_the_requester_closes_the_request_naming_who_helped(client, answered, anna, spannwerk):
@@ -785,8 +785,8 @@ def test_only_a_company_that_answered_can_be_named_as_helper(client, answered, a
 
     answered.refresh_from_db()
     assert response.status_code == 400
-    assert answered.status == HelpRequest.Status.OPEN
-    with pytest.raises(help_requests.BoardError):
+    assert answered.is_open
+    with pytest.raises(help_requests.HelpRequestError):
         help_requests.close_request(help_request=answered, user=anna, helped_by=stranger)
 
 
@@ -797,13 +797,13 @@ def test_only_the_requesters_members_close_a_request(client, answered, bernd, sp
 
     answered.refresh_from_db()
     assert response.status_code == 403
-    assert answered.status == HelpRequest.Status.OPEN
+    assert answered.is_open
 
 
 def test_closing_twice_records_one_closing(client, answered, anna, spannwerk):
     help_requests.close_request(help_request=answered, user=anna, helped_by=spannwerk)
 
-    with pytest.raises(help_requests.BoardError):
+    with pytest.raises(help_requests.HelpRequestError):
         help_requests.close_request(help_request=answered, user=anna, helped_by=spannwerk)
     assert answered.cooperations.count() == 1
 
