@@ -95,6 +95,15 @@ class HelpRequestForm(forms.Form):
     def chosen_company(self) -> Company | None:
         return self.cleaned_data.get("company") or getattr(self, "only_company", None)
 
+    def request_fields(self) -> dict:
+        """What the services take to post or change a request."""
+        return {
+            "title": self.cleaned_data["title"],
+            "description": self.cleaned_data["description"],
+            "tag_labels": self.cleaned_data["tags"],
+            "deadline": self.cleaned_data["deadline"],
+        }
+
 
 class AnswerForm(forms.Form):
     company = CompanyChoiceField(

@@ -21,11 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kag_portal import caching
-from kag_portal.mail import absolute_url, queue_mail
+from kag_portal.mail import absolute_url
 
 from ..models import Company, DigestSubscription, HelpOffer, HelpRequest, Membership, Tag
 from .cooperations import record_request_cooperation
-from .members import people_to_mail
+from .members import mail_company
 from .tags import get_or_create_tags
 
 # A tag list longer than this is a keyword dump, not a description of one need.
@@ -319,15 +319,13 @@ def _mail_answer(offer: HelpOffer) -> None:
         "author_email": offer.author.email if offer.author else "",
         "request_url": absolute_url(help_request.get_absolute_url()),
     }
-    for member in people_to_mail(help_request.company_id):
-        queue_mail(
-            to_email=member.email,
-            recipient=member,
-            template="request_answer",
-            context=context,
-            idempotency_key=f"request-answer:{offer.pk}:{member.pk}",
-            about=[offer.author],
-        )
+    mail_company(
+        help_request.company_id,
+        template="request_answer",
+        context=context,
+        key=f"request-answer:{offer.pk}",
+        about=[offer.author],
+    )
 
 
 # --- Closing --------------------------------------------------------------------------------
@@ -364,14 +362,12 @@ def close_request(*, help_request: HelpRequest, user, helped_by: Company | None 
         "helper": helped_by,
         "request_url": absolute_url(help_request.get_absolute_url()),
     }
-    for member in people_to_mail(helped_by.pk):
-        queue_mail(
-            to_email=member.email,
-            recipient=member,
-            template="request_helped",
-            context=context,
-            idempotency_key=f"request-helped:{cooperation.pk}:{member.pk}",
-        )
+    mail_company(
+        helped_by.pk,
+        template="request_helped",
+        context=context,
+        key=f"request-helped:{cooperation.pk}",
+    )
     return cooperation
 
 

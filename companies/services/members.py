@@ -71,6 +71,30 @@ def people_to_mail(company_id: int, *, role: str | None = None) -> list:
     return [m.user for m in memberships.select_related("user").order_by("pk")]
 
 
+def mail_company(
+    company_id: int,
+    *,
+    template: str,
+    context: dict,
+    key: str,
+    role: str | None = None,
+    about: list | None = None,
+) -> int:
+    """One mail to each of the company's active members (or those of one role), through the
+    outbox; `key` plus the member's id makes each mail go out once. Returns how many."""
+    people = people_to_mail(company_id, role=role)
+    for member in people:
+        queue_mail(
+            to_email=member.email,
+            recipient=member,
+            template=template,
+            context=context,
+            idempotency_key=f"{key}:{member.pk}",
+            about=about or [],
+        )
+    return len(people)
+
+
 def people_to_mail_by_company(company_ids, *, role: str | None = None) -> dict[int, list]:
     """people_to_mail for many companies in one query: {company id: [users]}."""
     memberships = Membership.objects.filter(company_id__in=company_ids, user__is_active=True)

@@ -18,11 +18,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kag_portal.mail import absolute_url, queue_mail
+from kag_portal.mail import absolute_url
 
 from ..models import Company, Cooperation, HelpRequest, Membership, Tag
 from ..tags import clean_label, normalize_tag
-from .members import people_to_mail
+from .members import mail_company
 from .search import refresh_search_document
 
 # --- Review ----------------------------------------------------------------------------------
@@ -45,17 +45,13 @@ def _review_round(company: Company) -> str:
 
 
 def _mail_owners(*, company: Company, template: str, context: dict) -> int:
-    owners = people_to_mail(company.pk, role=Membership.Role.OWNER)
-    round_key = _review_round(company)
-    for owner in owners:
-        queue_mail(
-            to_email=owner.email,
-            recipient=owner,
-            template=template,
-            context={"company": company, **context},
-            idempotency_key=f"{template}:{company.pk}:{round_key}:{owner.pk}",
-        )
-    return len(owners)
+    return mail_company(
+        company.pk,
+        role=Membership.Role.OWNER,
+        template=template,
+        context={"company": company, **context},
+        key=f"{template}:{company.pk}:{_review_round(company)}",
+    )
 
 
 @transaction.atomic

@@ -89,12 +89,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             help_request = help_requests.post_request(
-                company=form.chosen_company(),
-                author=request.user,
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                tag_labels=form.cleaned_data["tags"],
-                deadline=form.cleaned_data["deadline"],
+                company=form.chosen_company(), author=request.user, **form.request_fields()
             )
         except help_requests.HelpRequestError as error:
             form.add_error(None, str(error))
@@ -240,12 +235,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             help_requests.update_request(
-                help_request=help_request,
-                user=request.user,
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                tag_labels=form.cleaned_data["tags"],
-                deadline=form.cleaned_data["deadline"],
+                help_request=help_request, user=request.user, **form.request_fields()
             )
         except help_requests.HelpRequestError as error:
             form.add_error(None, str(error))

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from companies.models import Company, Cooperation, Membership
 from companies.services import cooperations
-from companies.services.members import people_to_mail
+from companies.services.members import mail_company
 from events.models import Event, Feedback, Registration
 from events.services.registration import decline_token
 from kag_portal.mail import absolute_url, queue_mail
@@ -319,23 +319,20 @@ def ask_partners_to_confirm(
     count = 0
     confirm_url = absolute_url(reverse("events:cooperation_confirm", args=[cooperation.pk]))
     for party in cooperation.parties.filter(confirmed_at__isnull=True).select_related("company"):
-        for member in people_to_mail(party.company_id):
-            queue_mail(
-                to_email=member.email,
-                recipient=member,
-                template="event_cooperation_confirm",
-                context={
-                    "cooperation": cooperation,
-                    "proposer": proposer,
-                    "partner": party.company,
-                    "event": event,
-                    "confirm_url": confirm_url,
-                },
-                idempotency_key=f"cooperation-confirm:{cooperation.pk}:{member.pk}",
-                # The description is in the words of whoever recorded it.
-                about=[cooperation.created_by],
-            )
-            count += 1
+        count += mail_company(
+            party.company_id,
+            template="event_cooperation_confirm",
+            context={
+                "cooperation": cooperation,
+                "proposer": proposer,
+                "partner": party.company,
+                "event": event,
+                "confirm_url": confirm_url,
+            },
+            key=f"cooperation-confirm:{cooperation.pk}",
+            # The description is in the words of whoever recorded it.
+            about=[cooperation.created_by],
+        )
     return count
 
 
