@@ -56,8 +56,6 @@ def help_request_list(request: HttpRequest) -> HttpResponse:
         tag_key=tag_key, matching_user=request.user if mine else None
     )
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "companies/help_requests/list.html",
@@ -69,7 +67,6 @@ def help_request_list(request: HttpRequest) -> HttpResponse:
             "my_companies": my_companies,
             "can_post": any(c.is_public for c in my_companies),
             "subscribed": digest.is_subscribed(request.user) if my_companies else False,
-            "query": query.urlencode(),
         },
     )
 

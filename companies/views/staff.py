@@ -80,8 +80,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             companies = companies.filter(name__icontains=q)
     counts = dict(Company.objects.order_by().values_list("status").annotate(n=Count("pk")))
     page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "companies/staff/review_queue.html",
@@ -94,7 +92,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                 (value, label, counts.get(value, 0)) for value, label in Company.Status.choices
             ],
             "page": page,
-            "query": query.urlencode(),
         },
     )
 
@@ -200,12 +197,10 @@ def tag_list(request: HttpRequest) -> HttpResponse:
         key = normalize_tag(q)
         tags = tags.filter(Q(name__icontains=q) | Q(key__contains=key) if key else Q(name=q))
     page = Paginator(tags, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "companies/staff/tag_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page},
     )
 
 
