@@ -1,4 +1,4 @@
-"""Builders for the follow-up tests: a past speed-dating evening and its seats, made directly
+"""Builders for the contact-mark tests: a past speed-dating evening and its seats, made directly
 with the ORM (independent of the seat planner)."""
 
 from __future__ import annotations
@@ -9,20 +9,18 @@ from django.utils import timezone
 
 from events.models import Event, Registration
 from matchmaking.models import Seat, SeatingPlan
-from tests.events.staff_helpers import make_event, register
+from tests.events.staff_helpers import register
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
+
+from .seating_helpers import speed_dating_event
 
 
 def evening(*, days_ago: int = 1, rounds: int = 3, table_size: int = 2, **kwargs) -> Event:
     """A speed-dating evening that started `days_ago` days ago (negative: still to come)."""
-    starts_at = timezone.now() - timedelta(days=days_ago)
-    return make_event(
-        starts_at=starts_at,
-        speed_dating_starts_at=starts_at + timedelta(hours=1),
-        speed_dating_rounds=rounds,
-        speed_dating_round_minutes=8,
-        speed_dating_change_minutes=2,
-        speed_dating_table_size=table_size,
+    return speed_dating_event(
+        starts_at=timezone.now() - timedelta(days=days_ago),
+        rounds=rounds,
+        table_size=table_size,
         **kwargs,
     )
 
