@@ -227,10 +227,6 @@ def _saved(plan: SeatingPlan, by, fields: list[str]) -> SeatingPlan:
     return plan
 
 
-def _needs_speed_dating(event: Event) -> None:
-    _block(event)
-
-
 def _block(event: Event) -> tuple[int, int]:
     """The speed-dating block's rounds and people per table (the database keeps the block
     complete or absent)."""
@@ -248,7 +244,7 @@ def generate_plan(
 ) -> SeatingPlan:
     """A new plan for every round from the people of `source`. Replaces an existing plan only
     while no round has been played (after that: replan)."""
-    _needs_speed_dating(event)
+    _block(event)  # refuses an event without a speed-dating block
     people = present_registrations(event, source)
     _check_can_plan(people)
     instance = _instance(event, people, rounds=_block(event)[0])
@@ -309,7 +305,7 @@ def replan(*, event: Event, source: str, expected_version: int, by) -> SeatingPl
     """Plan the rounds not played yet again: the played ones (up to the running round) stay as
     they were; whoever is not present now (not checked in, cancelled) is left out, people who
     came late join."""
-    _needs_speed_dating(event)
+    _block(event)  # refuses an event without a speed-dating block
     with transaction.atomic():
         plan = _locked(event, expected_version)
         played = plan.current_round or 0
