@@ -171,7 +171,7 @@ def test_the_board_filter_pagination_and_digest_toggle_pass_axe(page, firms):
         )
     log_in(page, firms["bernd"].email, "/help-requests/")
     expect(page.locator(".board-card")).to_have_count(20)
-    expect(page.locator(".board-pagination")).to_be_visible()
+    expect(page.locator(".pager")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "requests-board-phone")
     page.set_viewport_size(DESKTOP)
