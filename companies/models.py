@@ -470,10 +470,22 @@ class Cooperation(models.Model):
         PROBABLY_NOT = "probably_not", _("probably not")
         NO = "no", _("no")
 
+    class DescriptionKind(models.TextChoices):
+        """A description the portal wrote itself is kept as a kind with its parameters and shown
+        in the reader's language; `description` then holds it in the default language (for
+        search and the CSV)."""
+
+        WRITTEN = "", _("written by the companies")
+        MET_AT_SPEED_DATING = "met_at_speed_dating", _("met at a speed dating")
+
     companies = models.ManyToManyField(
         Company, through="CooperationParty", related_name="cooperations"
     )
     description = models.TextField(_("what do you do together?"), max_length=5000)
+    description_kind = models.CharField(
+        max_length=30, choices=DescriptionKind.choices, default=DescriptionKind.WRITTEN, blank=True
+    )
+    description_params = models.JSONField(default=dict, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="cooperations")
     started_on = models.DateField(_("started on"))
     origin = models.CharField(_("how it began"), max_length=20, choices=Origin.choices)
@@ -501,6 +513,28 @@ class Cooperation(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    # The portal's own descriptions, by kind; parameters fill them in.
+    SYSTEM_DESCRIPTIONS = {
+        DescriptionKind.MET_AT_SPEED_DATING: _(
+            "Met at the speed dating of “%(event)s”: %(first)s and %(second)s."
+        ),
+    }
+
+    @classmethod
+    def system_description(cls, kind: str, params: dict[str, str]) -> str:
+        """The portal's own description of this kind, in the language active now."""
+        return str(cls.SYSTEM_DESCRIPTIONS[kind]) % params
+
+    @property
+    def display_description(self) -> str:
+        """What the companies do together, in the reader's language where the portal wrote it."""
+        if self.description_kind in self.SYSTEM_DESCRIPTIONS:
+            try:
+                return self.system_description(self.description_kind, self.description_params)
+            except (KeyError, TypeError, ValueError):
+                return self.description
+        return self.description
 
     @property
     def is_confirmed(self) -> bool:

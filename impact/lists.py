@@ -118,7 +118,7 @@ _REQUEST_COLUMNS = (
 )
 _COOPERATION_COLUMNS = (
     Column(_("companies"), _company_names),
-    Column(_("what they do together"), lambda row: row.description),
+    Column(_("what they do together"), lambda row: row.display_description),
     Column(_("started"), lambda row: _date(row.started_on)),
     Column(_("how it began"), lambda row: row.get_origin_display()),
     Column(_("without the KAG?"), lambda row: row.get_would_have_happened_without_kag_display()),

@@ -13,12 +13,17 @@ class IssueForm(forms.ModelForm):
         fields = [
             "subject",
             "intro",
+            "subject_en",
+            "intro_en",
             "include_events",
             "include_companies",
             "include_stories",
             "include_requests",
         ]
-        widgets = {"intro": forms.Textarea(attrs={"rows": 10})}
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 10}),
+            "intro_en": forms.Textarea(attrs={"rows": 10}),
+        }
 
 
 class SubscribeForm(forms.Form):

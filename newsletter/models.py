@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,8 +19,18 @@ class NewsletterIssue(models.Model):
         SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
 
-    subject = models.CharField(_("subject"), max_length=200)
-    intro = models.TextField(_("intro"), max_length=10000, help_text=_("Markdown is allowed."))
+    subject = models.CharField(_("subject (German)"), max_length=200)
+    intro = models.TextField(
+        _("intro (German)"), max_length=10000, help_text=_("Markdown is allowed.")
+    )
+    # English subscribers get these; left empty, they get the German text (the send page says so).
+    subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
+    intro_en = models.TextField(
+        _("intro (English)"),
+        max_length=10000,
+        blank=True,
+        help_text=_("Markdown is allowed. Leave empty to send the German intro to everyone."),
+    )
     include_events = models.BooleanField(_("upcoming events"), default=True)
     include_companies = models.BooleanField(_("new member companies"), default=True)
     include_stories = models.BooleanField(_("new stories"), default=True)
@@ -54,6 +65,25 @@ class NewsletterIssue(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("newsletter:issue", args=[self.pk])
+
+    def subject_for(self, language: str) -> str:
+        return self.subject_en if language == "en" and self.subject_en else self.subject
+
+    def intro_for(self, language: str) -> str:
+        return self.intro_en if language == "en" and self.intro_en else self.intro
+
+    @property
+    def display_subject(self) -> str:
+        """The subject in the language active now (a page's, or the mail being rendered)."""
+        return self.subject_for(get_language() or settings.LANGUAGE_CODE)
+
+    @property
+    def display_intro(self) -> str:
+        return self.intro_for(get_language() or settings.LANGUAGE_CODE)
+
+    @property
+    def lacks_english(self) -> bool:
+        return not (self.subject_en and self.intro_en)
 
     @property
     def is_draft(self) -> bool:

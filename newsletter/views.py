@@ -134,5 +134,9 @@ def staff_send(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "newsletter/staff/send.html",
-        {"issue": draft, "recipients": services.recipients().count()},
+        {
+            "issue": draft,
+            "recipients": services.recipients().count(),
+            "english_recipients": services.recipients().filter(language="en").count(),
+        },
     )

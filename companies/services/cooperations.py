@@ -60,6 +60,8 @@ def propose_cooperation(
     without_kag: str = "",
     started_on: date | None = None,
     proposer_confirms: bool = True,
+    description_kind: str = Cooperation.DescriptionKind.WRITTEN,
+    description_params: dict[str, str] | None = None,
 ) -> Cooperation:
     """A cooperation told by one company (an event's attendee, a speed-dating pair): the proposer
     is confirmed by the person telling it, every partner still has to confirm. Mailing the
@@ -69,6 +71,8 @@ def propose_cooperation(
     now = timezone.now()
     cooperation = Cooperation.objects.create(
         description=description,
+        description_kind=description_kind,
+        description_params=description_params or {},
         started_on=started_on or timezone.localdate(),
         origin=origin,
         would_have_happened_without_kag=without_kag,

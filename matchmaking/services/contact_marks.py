@@ -288,17 +288,18 @@ def propose_lead(*, first: Registration, second: Registration) -> Cooperation | 
     existing = leads_of(event=event, company_id=low).get(high)
     if existing is not None:
         return existing
-    # Stored text, read by both firms and by staff: written in the portal's default language.
+    # Kept as a kind with parameters, shown in each reader's language; the stored text is the
+    # default language's (search, CSV).
+    kind = Cooperation.DescriptionKind.MET_AT_SPEED_DATING
+    params = {"event": event.title, "first": first.company.name, "second": second.company.name}
     with translation.override(settings.LANGUAGE_CODE):
-        description = _("Met at the speed dating of “%(event)s”: %(first)s and %(second)s.") % {
-            "event": event.title,
-            "first": first.company.name,
-            "second": second.company.name,
-        }
+        description = Cooperation.system_description(kind, params)
     return cooperations.propose_cooperation(
         proposer=first.company,
         partners=[second.company],
         description=description,
+        description_kind=kind,
+        description_params=params,
         origin=Cooperation.Origin.SPEED_DATING,
         created_by=None,
         started_on=timezone.localdate(event.starts_at),

@@ -171,6 +171,26 @@ def test_two_pairs_of_the_same_two_companies_make_one_cooperation_lead(
     assert Cooperation.objects.count() == 1
 
 
+def test_the_portals_own_cooperation_text_is_shown_in_the_readers_language(
+    client, table, django_capture_on_commit_callbacks
+):
+    event, a, b, _c, _d = table
+    post_marks(client, a, {b.pk: (True, "")}, django_capture_on_commit_callbacks)
+    post_marks(client, b, {a.pk: (True, "")}, django_capture_on_commit_callbacks)
+    lead = Cooperation.objects.get()
+    confirm = f"/events/cooperations/{lead.pk}/confirm/"
+
+    german = client.get(confirm).content.decode()
+    b.person.preferred_language = "en"
+    b.person.save(update_fields=["preferred_language"])
+    english = client.get(confirm).content.decode()
+
+    assert lead.description_kind == Cooperation.DescriptionKind.MET_AT_SPEED_DATING
+    assert f"Beim Speed-Dating von „{event.title}“ kennengelernt" in german
+    assert f"Met at the speed dating of “{event.title}”" in english
+    assert "Beim Speed-Dating" not in english
+
+
 def test_both_companies_confirm_the_lead_on_the_cooperation_page(
     client, table, django_capture_on_commit_callbacks
 ):

@@ -203,6 +203,44 @@ def test_sending_reaches_confirmed_subscribers_once_each_in_their_language(
     assert "All issues of the newsletter" in delivered["en@firma.example"].body
 
 
+def test_english_readers_get_the_english_subject_and_intro(
+    client, django_capture_on_commit_callbacks
+):
+    confirmed("de@firma.example", "de")
+    confirmed("en@firma.example", "en")
+    draft = a_draft(
+        subject="KAG-Brief Dezember",
+        intro="Liebe Unternehmerinnen und Unternehmer",
+        subject_en="KAG letter December",
+        intro_en="Dear business owners",
+    )
+    client.force_login(StaffFactory())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("staff_newsletter:send", args=[draft.pk]))
+
+    delivered = {message.to[0]: message for message in mail.outbox}
+    assert delivered["en@firma.example"].subject == "KAG letter December"
+    assert "Dear business owners" in delivered["en@firma.example"].body
+    assert delivered["de@firma.example"].subject == "KAG-Brief Dezember"
+    assert "Liebe Unternehmerinnen" in delivered["de@firma.example"].body
+    client.logout()
+    english_archive = client.get(
+        reverse("newsletter:issue", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "KAG letter December" in english_archive.content.decode()
+
+
+def test_the_send_page_warns_when_english_readers_would_get_german(client):
+    confirmed("en@firma.example", "en")
+    draft = a_draft()
+    client.force_login(StaffFactory())
+
+    page = client.get(reverse("staff_newsletter:send", args=[draft.pk])).content.decode()
+
+    assert "liest Englisch" in page
+
+
 def test_an_issue_left_being_sent_is_finished_by_the_periodic_task():
     confirmed("leser@firma.example")
     issue = a_draft(status=NewsletterIssue.Status.SENDING, sent_at=timezone.now())
