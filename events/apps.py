@@ -18,7 +18,13 @@ class EventsConfig(AppConfig):
         # For everyone: their personal calendar subscription (views/calendar.py).
         from .views import calendar
 
-        me_sections.register(21, "events_calendar", calendar.me_section, scopes=("calendar",))
+        me_sections.register(
+            21,
+            "events_calendar",
+            calendar.me_section,
+            scopes=("calendar",),
+            uncached_when=calendar.has_calendar_message,
+        )
 
         from kag_portal import demo, personal_data
 

@@ -348,6 +348,12 @@ class Registration(models.Model):
         return self.status != self.Status.CANCELLED
 
     @property
+    def is_anonymised(self) -> bool:
+        """The person's details are gone (their deletion or the retention period); the row stays
+        for the counts, with a placeholder address nobody should be shown."""
+        return self.anonymised_at is not None
+
+    @property
     def waitlist_position(self) -> int | None:
         """1-based place on the waitlist (one query), or None when not waiting."""
         if not self.is_waitlisted:
@@ -538,6 +544,12 @@ class RetentionPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.months}"
+
+    @classmethod
+    def months_in_force(cls) -> int:
+        """The period that applies now, read without writing (consent texts name it)."""
+        months = cls.objects.filter(pk=1).values_list("months", flat=True).first()
+        return months if months is not None else cls._meta.get_field("months").default
 
     @classmethod
     def current(cls) -> RetentionPolicy:

@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.static import serve
 
 from . import mail, me_sections, personal_data
@@ -48,8 +48,12 @@ def site_page(request, slug: str):
     return render(request, "pages/site_page.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_barrier(request):
+    if request.method == "GET":
+        # Someone who opens the form's address (a bookmark, a link in a mail) gets the form.
+        url = reverse("site_page", kwargs={"slug": SitePage.Slug.ACCESSIBILITY})
+        return redirect(f"{url}#report")
     form = BarrierReportForm(request.POST)
     if not form.is_valid():
         page = get_object_or_404(SitePage, slug=SitePage.Slug.ACCESSIBILITY)

@@ -13,8 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from kag_portal.confirmation import ask_first
 from kag_portal.page_cache import cache_anonymous_page
 
 from . import services
@@ -171,10 +172,20 @@ def images(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def image_delete(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
+    """GET asks first, POST removes the image for good."""
     story = _editable_story(request, pk)
     image = get_object_or_404(StoryImage, pk=image_pk, story=story)
+    if request.method == "GET":
+        return ask_first(
+            request,
+            title=_("Remove the image?"),
+            subject=image.alt_text,
+            consequences=[_("The image is deleted from the story for good.")],
+            confirm_label=_("Yes, remove the image"),
+            back_url=reverse("stories:images", args=[story.pk]),
+        )
     services.remove_image(image=image)
     messages.success(request, _("The image is removed."))
     return redirect("stories:images", pk=story.pk)

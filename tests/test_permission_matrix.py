@@ -172,11 +172,13 @@ def profile_rows() -> dict[str, Row]:
         "companies:join_request": Row(join_request_path, LOGIN, 200, 403, 403),
         # A member is sent on to the members page; everyone else may ask.
         "companies:join": Row(company("join/"), LOGIN, 302, 200, 200),
+        # GET asks first (kag_portal/confirmation.py), POST does it.
+        "companies:leave": members_only("members/leave/"),
+        # The owner's own membership: removing oneself is leaving, so GET sends them there.
+        "companies:remove_member": Row(membership("remove/"), LOGIN, 302, 403, 403),
         # POST only
         "companies:submit": everyone(405, company("submit/")),
-        "companies:leave": everyone(405, company("members/leave/")),
         "companies:change_role": everyone(405, membership("role/")),
-        "companies:remove_member": everyone(405, membership("remove/")),
         "companies:transfer_ownership": everyone(405, membership("transfer/")),
         "companies:revoke_invitation": everyone(405, company("members/invitations/1/revoke/")),
     }
@@ -292,7 +294,8 @@ def story_rows() -> dict[str, Row]:
         "stories:edit": Row(story("edit/"), LOGIN, 200, 404, 200),
         "stories:submit": post_only(story("submit/")),
         "stories:images": Row(story("images/"), LOGIN, 200, 404, 200),
-        "stories:image_delete": post_only(story("images/1/delete/")),
+        # GET asks first; there is no image 1 (tests/stories test the page with a real one).
+        "stories:image_delete": Row(story("images/1/delete/"), LOGIN, 404, 404, 404),
         # Owners of an involved company only; staff may see it but approve for no company.
         "stories:approve": Row(story("approve/", "in_review"), LOGIN, 200, 404, 403),
         "staff_stories:list": staff_only("/staff/stories/"),
@@ -423,7 +426,8 @@ MATRIX: dict[str, Row] = {
     # stories (stories/urls.py, stories/urls_staff.py)
     **story_rows(),
     "unsubscribe": everyone(200, unsubscribe_path),
-    "report_barrier": everyone(405, "/barrierefreiheit/melden/"),  # POST only
+    # A GET leads to the form on the accessibility page.
+    "report_barrier": everyone(302, "/barrierefreiheit/melden/"),
     "site_page": everyone(200, "/impressum/"),
     "media": everyone(404, "/media/logos/gibt-es-nicht.webp"),
     # companies
@@ -484,8 +488,13 @@ MATRIX: dict[str, Row] = {
     "events:registration": Row(
         lambda world: f"/events/registrations/{event_registration(world).pk}/", LOGIN, 200, 404, 404
     ),
-    "events:cancel": post_only(
-        lambda world: f"/events/registrations/{event_registration(world).pk}/cancel/"
+    # GET asks first, POST cancels.
+    "events:cancel": Row(
+        lambda world: f"/events/registrations/{event_registration(world).pk}/cancel/",
+        LOGIN,
+        200,
+        404,
+        404,
     ),
     # The signed link in the "a place is free" mail: whoever holds it may give the place back.
     "events:decline": everyone(200, lambda world: f"/events/decline/{decline_path(world)}/"),

@@ -16,7 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kag_portal.confirmation import ask_first
 
 from ..forms.members import InviteForm, JoinRequestForm, JoinSearchForm, RoleForm
 from ..models import Company, Invitation, JoinRequest, Membership
@@ -183,10 +185,32 @@ def change_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
     return _back_to_members(company)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def remove_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    """GET asks first, POST removes (owners only)."""
     company, membership = company_for_owner(request, slug)
+    if request.method == "GET":
+        removed = get_object_or_404(
+            Membership.objects.select_related("user"), pk=membership_id, company=company
+        )
+        if removed.pk == membership.pk:
+            return redirect("companies:leave", slug=company.slug)
+        return ask_first(
+            request,
+            title=_("Remove the member?"),
+            subject=f"{removed.user.get_short_name()} ({removed.user.email})",
+            consequences=[
+                _(
+                    "%(person)s can no longer edit the profile of “%(company)s” or register "
+                    "people for events in its name. Registrations made so far stay."
+                )
+                % {"person": removed.user.get_short_name(), "company": company.name},
+                _("To come back, they need a new invitation."),
+            ],
+            confirm_label=_("Yes, remove the member"),
+            back_url=reverse("companies:members", args=[company.slug]),
+        )
     try:
         service.remove_member(company=company, membership_id=membership_id, by=request.user)
     except Membership.DoesNotExist:
@@ -222,10 +246,27 @@ def transfer_ownership(request: HttpRequest, slug: str, membership_id: int) -> H
     return _back_to_members(company)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET asks first, POST leaves."""
     company, _membership = company_for_member(request, slug)
+    if request.method == "GET":
+        return ask_first(
+            request,
+            title=_("Leave the company?"),
+            subject=company.name,
+            consequences=[
+                _(
+                    "You can no longer edit the profile of “%(company)s” or register people for "
+                    "events in its name. Registrations made so far stay."
+                )
+                % {"company": company.name},
+                _("To come back, a member must invite you again, or you ask to join."),
+            ],
+            confirm_label=_("Yes, leave the company"),
+            back_url=reverse("companies:members", args=[company.slug]),
+        )
     try:
         service.leave_company(company=company, user=request.user)
     except ValidationError as error:

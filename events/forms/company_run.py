@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from companies.models import Company
-from events.models import ShirtSize
+from events.models import RetentionPolicy, ShirtSize
 from events.services.registration import RegistrationError, attendee_account
 
 # Enough rows for a department; more runners: send the form again.
@@ -21,16 +22,21 @@ class TeamForm(forms.Form):
     show_to_attendees = forms.BooleanField(
         label=_("Show our company among the teams that are coming"), required=False
     )
-    consent = forms.BooleanField(
-        label=_(
-            "The runners agree that the KAG stores their registration to organise the run "
-            "and deletes it after the event."
-        ),
-        required=True,
-    )
+    consent = forms.BooleanField(required=True)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # What really happens: names and addresses go after the retention period staff set.
+        months = RetentionPolicy.months_in_force()
+        self.fields["consent"].label = ngettext(
+            "The runners agree that the KAG stores their registration to organise the run. "
+            "%(months)s month after the event their names and addresses are removed; anonymous "
+            "counts stay.",
+            "The runners agree that the KAG stores their registration to organise the run. "
+            "%(months)s months after the event their names and addresses are removed; anonymous "
+            "counts stay.",
+            months,
+        ) % {"months": months}
         companies = Company.objects.filter(memberships__user=user).order_by("name")
         self.fields["company"].queryset = companies
         if len(companies) == 1:

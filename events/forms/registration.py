@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from companies.models import Company, Town
-from events.models import Event
+from events.models import Event, RetentionPolicy
 from events.services.registration import RegistrationError, attendee_account
 
 
@@ -51,16 +52,19 @@ class RegistrationForm(forms.Form):
     show_to_attendees = forms.BooleanField(
         label=_("Show my company to the other attendees"), required=False
     )
-    consent = forms.BooleanField(
-        label=_(
-            "I agree that the KAG stores this registration to organise the event and "
-            "deletes it after the event."
-        ),
-        required=True,
-    )
+    consent = forms.BooleanField(required=True)
 
     def __init__(self, *args, user, already_registered: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # What really happens: names and addresses go after the retention period staff set.
+        months = RetentionPolicy.months_in_force()
+        self.fields["consent"].label = ngettext(
+            "I agree that the KAG stores this registration to organise the event. %(months)s "
+            "month after the event my name and address are removed; anonymous counts stay.",
+            "I agree that the KAG stores this registration to organise the event. %(months)s "
+            "months after the event my name and address are removed; anonymous counts stay.",
+            months,
+        ) % {"months": months}
         self.user = user
         self.colleague = None
         if already_registered:

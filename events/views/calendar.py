@@ -53,14 +53,28 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
 def renew_feed(request: HttpRequest) -> HttpResponse:
     had_feed = CalendarFeed.objects.filter(user=request.user).exists()
     services.renew_feed(user=request.user)
+    # Shown inside the calendar section (extra tag "calendar"), where the page lands, rather
+    # than at the top of a long page where nobody would see it.
     if had_feed:
         messages.success(
             request,
             _("Your calendar link is renewed. The old link no longer works: subscribe again."),
+            extra_tags="calendar",
         )
     else:
-        messages.success(request, _("Your calendar link is ready. Add it to your calendar app."))
+        messages.success(
+            request,
+            _("Your calendar link is ready. Add it to your calendar app."),
+            extra_tags="calendar",
+        )
     return redirect(reverse("me") + "#me-calendar-heading")
+
+
+def has_calendar_message(request: HttpRequest) -> bool:
+    """The section shows this request's "link is ready" message: render it afresh, uncached."""
+    return any(
+        "calendar" in (message.extra_tags or "") for message in messages.get_messages(request)
+    )
 
 
 def me_section(request: HttpRequest) -> tuple[str, dict] | None:

@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from companies.models import Membership
 from events.forms.registration import EventFilterForm, RegistrationForm
@@ -27,6 +28,7 @@ from events.services.registration import (
     register,
 )
 from kag_portal import page_cache
+from kag_portal.confirmation import ask_first
 from kag_portal.page_cache import cache_anonymous_page
 
 PAST_PER_PAGE = 20
@@ -192,12 +194,51 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first (the place goes to the waitlist at once), POST cancels."""
     registration = _registration_for(request, pk)
+    back = reverse("events:registration", args=[registration.pk])
+    if not registration.is_active:
+        return redirect(back)
+    if request.method == "GET":
+        return ask_first(
+            request,
+            title=_("Cancel the registration?"),
+            subject=f"{registration.event.title}: {registration.name}",
+            consequences=_cancel_consequences(registration),
+            confirm_label=_("Yes, cancel the registration"),
+            back_url=back,
+            back_label=_("No, keep the registration"),
+        )
     cancel(registration=registration, by=request.user)
-    messages.success(request, _("The registration is cancelled. Thank you for letting us know."))
-    return redirect("events:registration", pk=registration.pk)
+    messages.success(
+        request,
+        _(
+            "The registration is cancelled. Thank you for letting us know. Changed your mind? "
+            "You can register again on the event's page."
+        ),
+    )
+    return redirect(back)
+
+
+def _cancel_consequences(registration: Registration) -> list[str]:
+    if registration.is_waitlisted:
+        return [
+            _("%(name)s leaves the waitlist (number %(number)s now).")
+            % {"name": registration.name, "number": registration.waitlist_position}
+        ]
+    return [
+        _(
+            "The place of %(name)s is given up at once: the next person on the waitlist gets it "
+            "and is told by email."
+        )
+        % {"name": registration.name},
+        _(
+            "If you register again later and the event is full by then, you are put on the "
+            "waitlist."
+        ),
+    ]
 
 
 def decline(request: HttpRequest, token: str) -> HttpResponse:

@@ -106,7 +106,9 @@ def generate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(
-            request, _("The seat plan is made (value %(value)d).") % {"value": plan.value}
+            request,
+            _("The seat plan is made: the pairs fit with %(value)d points.")
+            % {"value": plan.value},
         )
     return _back(event)
 
@@ -140,7 +142,7 @@ def swap(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Swapped. Value of the plan: %(after)d (before: %(before)d).")
+            _("Swapped. The pairs now fit with %(after)d points (before: %(before)d).")
             % {"after": result.value_after, "before": result.value_before},
         )
     return _back(event)
@@ -166,7 +168,8 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("The rounds to come are planned again (value %(value)d).") % {"value": plan.value},
+            _("The rounds to come are planned again: the pairs fit with %(value)d points.")
+            % {"value": plan.value},
         )
     return _back(event)
 

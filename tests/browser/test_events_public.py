@@ -101,7 +101,19 @@ def test_a_member_joins_the_waitlist_sees_the_position_and_cancels(page, site_pa
     assert_accessible(page)
     screenshot(page, "events-registration-waitlist-phone")
 
-    page.locator(f"form[action='/events/registrations/{registration.pk}/cancel/'] button").click()
+    # Cancelling asks first; "no" keeps the place on the waitlist.
+    page.locator(f"main a[href='/events/registrations/{registration.pk}/cancel/']").click()
+    expect(page.locator("main h1")).to_have_text("Anmeldung zurückziehen?")
+    expect(page.locator("main")).to_contain_text("Platz 1")
+    assert_accessible(page)
+    screenshot(page, "events-cancel-asks-first-phone")
+    page.locator("main a", has_text="Nein").click()
+    expect(page).to_have_url(re.compile(rf"/events/registrations/{registration.pk}/$"))
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.WAITLISTED
+
+    page.locator(f"main a[href='/events/registrations/{registration.pk}/cancel/']").click()
+    page.locator("main form button[type='submit']").click()
     expect(page.locator("main .alert-secondary")).to_be_visible()
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CANCELLED

@@ -453,6 +453,37 @@ def test_one_of_two_owners_may_leave(client, spannwerk, owner):
     assert not Membership.objects.filter(user=owner).exists()
 
 
+def test_leaving_asks_first_and_says_what_it_means(client, spannwerk, owner):
+    editor = MembershipFactory(company=spannwerk, role=Membership.Role.EDITOR).user
+    client.force_login(editor)
+
+    page = client.get("/companies/spannwerk/members/leave/").content.decode()
+
+    assert "Unternehmen verlassen?" in page
+    assert "neu einladen" in page
+    assert Membership.objects.filter(user=editor).exists()
+
+
+def test_removing_a_member_asks_first_with_their_name(client, spannwerk, owner):
+    editor = MembershipFactory(company=spannwerk, role=Membership.Role.EDITOR)
+    client.force_login(owner)
+
+    page = client.get(f"/companies/spannwerk/members/{editor.pk}/remove/").content.decode()
+
+    assert "Mitglied entfernen?" in page
+    assert editor.user.email in page
+    assert Membership.objects.filter(pk=editor.pk).exists()
+
+
+def test_an_owner_cannot_ask_about_removing_someone_of_another_company(client, spannwerk, owner):
+    stranger = MembershipFactory()
+    client.force_login(owner)
+
+    response = client.get(f"/companies/spannwerk/members/{stranger.pk}/remove/")
+
+    assert response.status_code == 404
+
+
 def test_an_editor_leaves(client, spannwerk, owner):
     editor = MembershipFactory(company=spannwerk, role=Membership.Role.EDITOR).user
     client.force_login(editor)

@@ -124,6 +124,25 @@ def test_a_sole_member_is_offered_to_invite_a_successor_or_delete(client, ines):
     ]
 
 
+def test_while_a_company_blocks_deletion_the_button_is_off_and_says_why_beside_it(client, ines):
+    MembershipFactory(company=CompanyFactory(published=True), user=ines)
+    client.force_login(ines)
+
+    page = client.get("/me/delete/").content.decode()
+
+    assert 'disabled aria-describedby="delete-blocked-reason"' in page
+    assert 'id="delete-blocked-reason"' in page
+    assert "Noch nicht möglich" in page
+
+
+def test_without_blockers_the_delete_button_is_on(client, ines):
+    client.force_login(ines)
+
+    page = client.get("/me/delete/").content.decode()
+
+    assert "disabled" not in page.split('id="delete-heading"')[1]
+
+
 def test_one_of_two_owners_is_no_blocker(ines):
     spannwerk = CompanyFactory(published=True)
     MembershipFactory(company=spannwerk, user=ines)

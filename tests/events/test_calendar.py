@@ -360,3 +360,19 @@ def test_the_file_of_one_event_has_no_calendar_name_but_feeds_do(client):
     assert "NAME" not in single
     assert feed["X-WR-CALNAME"]
     assert feed["REFRESH-INTERVAL"]
+
+
+def test_creating_the_calendar_link_says_so_beside_the_link_and_only_once(client):
+    person = UserFactory()
+    client.force_login(person)
+
+    response = client.post("/events/feed/renew/", follow=True)
+
+    page = response.content.decode()
+    section = page.split('id="me-calendar-heading"')[1]
+    assert response.redirect_chain[-1][0] == "/me/#me-calendar-heading"
+    assert "Ihr Kalender-Link ist bereit" in section
+    assert 'id="calendar-feed-url"' in section
+    assert "Ihr Kalender-Link ist bereit" not in page.split('id="me-calendar-heading"')[0]
+    # The next visit shows the link without the message (the cached page holds none).
+    assert "Ihr Kalender-Link ist bereit" not in client.get("/me/").content.decode()

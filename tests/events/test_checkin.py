@@ -10,6 +10,7 @@ from django.utils import timezone
 from events.models import Event, Registration
 from events.services import checkin
 from events.services.registration import register as register_attendee
+from events.services.retention import anonymise_registrations
 from kag_portal.models import OutboxMail
 from tests.events.staff_helpers import make_event, register
 from tests.factories import CompanyFactory, MembershipFactory, StaffFactory, UserFactory
@@ -113,6 +114,20 @@ def test_the_scan_url_shows_who_it_is_and_get_changes_nothing(staff_client):
     assert "Anna Keller" in response.content.decode()
     anna.refresh_from_db()
     assert anna.checked_in_at is None
+
+
+def test_a_second_scan_says_the_person_is_in_and_does_not_ask_again(staff_client):
+    event = today_event()
+    anna = register(event, name="Anna Keller")
+    url = f"/staff/events/{event.pk}/checkin/code/{checkin.checkin_code(anna)}/"
+    staff_client.post(url)
+
+    page = staff_client.get(url).content.decode()
+
+    # (This staff member reads English.)
+    assert "Anna Keller is checked in" in page
+    assert "Check in Anna Keller?" not in page
+    assert "checkin-button" not in page
 
 
 def test_the_scan_url_checks_in_after_the_confirmation_post(staff_client, staff):
@@ -576,3 +591,15 @@ def test_codes_sent_before_a_key_rotation_still_work(settings):
 
     assert checkin.checkin_code(anna) != code
     assert checkin.registration_for_code(event=event, code=code) == anna
+
+
+def test_staff_see_a_deleted_person_as_such_not_a_placeholder_address(staff_client):
+    event = past_event()
+    gone = register(event, name="Anna Keller", email="anna@example.org")
+    anonymise_registrations(Registration.objects.filter(pk=gone.pk), now=timezone.now())
+
+    page = staff_client.get(f"/staff/events/{event.pk}/registrations/").content.decode()
+
+    assert "Deleted person" in page  # (this staff member reads English)
+    assert "@invalid" not in page
+    assert "Anna Keller" not in page

@@ -344,6 +344,44 @@ def test_a_waitlisted_person_sees_their_position_and_can_cancel(client, member):
     assert registration.status == Registration.Status.CANCELLED
 
 
+def test_cancelling_a_confirmed_place_asks_first_and_says_the_place_goes_to_the_waitlist(
+    client, member
+):
+    event = EventFactory(capacity=1)
+    registration = registration_of(member, event)
+    client.force_login(member.user)
+
+    page = client.get(f"/events/registrations/{registration.pk}/cancel/").content.decode()
+
+    assert "Anmeldung zurückziehen?" in page
+    assert "nächste Person auf der Warteliste" in page
+    assert "Nein, angemeldet bleiben" in page
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+
+
+def test_after_cancelling_the_page_offers_to_register_again(client, member):
+    event = EventFactory()
+    registration = registration_of(member, event)
+    client.force_login(member.user)
+
+    response = client.post(f"/events/registrations/{registration.pk}/cancel/", follow=True)
+
+    page = response.content.decode()
+    assert "Erneut anmelden" in page
+    assert f'href="/events/{event.pk}/#register-heading"' in page
+
+
+def test_the_cancel_question_of_a_cancelled_registration_goes_back_to_it(client, member):
+    registration = registration_of(member, EventFactory())
+    client.force_login(member.user)
+    client.post(f"/events/registrations/{registration.pk}/cancel/")
+
+    response = client.get(f"/events/registrations/{registration.pk}/cancel/")
+
+    assert response["Location"] == f"/events/registrations/{registration.pk}/"
+
+
 def test_a_colleague_of_the_same_company_sees_the_registration_others_do_not(client, member):
     event = EventFactory()
     registration = registration_of(member, event)

@@ -78,6 +78,13 @@ def test_a_barrier_report_reaches_the_kag_team(
     assert "Die Schrift ist zu klein." in row.body_text
 
 
+def test_opening_the_report_address_leads_to_the_form(client):
+    response = client.get("/barrierefreiheit/melden/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/barrierefreiheit/#report"
+
+
 def test_an_empty_barrier_report_is_refused_with_a_message(client):
     response = client.post(
         "/barrierefreiheit/melden/",

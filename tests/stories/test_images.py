@@ -139,6 +139,16 @@ def test_someone_outside_the_companies_cannot_upload(client, story):
     assert not StoryImage.objects.exists()
 
 
+def test_removing_an_image_asks_first(client, story, author, media):
+    upload(client, story, image_file())
+    image = StoryImage.objects.get()
+
+    page = client.get(f"/stories/{story.pk}/images/{image.pk}/delete/").content.decode()
+
+    assert "Bild entfernen?" in page
+    assert StoryImage.objects.exists()
+
+
 def test_the_author_removes_an_image(client, story, author, media):
     upload(client, story, image_file())
     image = StoryImage.objects.get()
