@@ -1,15 +1,24 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Any seat plan's publication ("Mein Bereich" shows today's partners link).
+SEAT_PLANS_SCOPE = "seat_plans"
+
 
 class MatchmakingConfig(AppConfig):
     name = "matchmaking"
     verbose_name = _("Matchmaking")
 
     def ready(self) -> None:
-        from kag_portal import demo, personal_data
+        from kag_portal import demo, me_sections, personal_data
 
         from .services import personal_data as matchmaking_data
+        from .views import partners
+
+        # On the day of an evening: the link to one's partners, above the registrations (20).
+        me_sections.register(
+            15, "partners_today", partners.me_today_section, scopes=("events", SEAT_PLANS_SCOPE)
+        )
 
         # Seats and contact marks: exported; at deletion the marks by and about the person go,
         # seats in played plans stay on the registration the events' part anonymises.
@@ -52,7 +61,7 @@ def _invalidate_partners_pages() -> None:
         bump_now_and_at_commit(event_scope(event_id))
 
     def bump_plan(sender, instance, **kwargs) -> None:
-        bump_now_and_at_commit(plan_scope(instance.event_id))
+        bump_now_and_at_commit(plan_scope(instance.event_id), SEAT_PLANS_SCOPE)
 
     def bump_wishes(sender, instance, **kwargs) -> None:
         # registration.wish_partners.add(...) or, from the other side, company.wished_by...

@@ -26,6 +26,7 @@ from events.models import Event, Registration
 
 from .. import planner
 from ..models import Seat, SeatingPlan
+from . import seating_mails
 
 # Seconds a web request lets the planner search; plans of a network evening take far less.
 PLANNER_TIME_LIMIT = 5.0
@@ -450,7 +451,10 @@ def publish(*, event: Event, expected_version: int, by) -> SeatingPlan:
         plan = _locked(event, expected_version)
         plan.status = SeatingPlan.Status.PUBLISHED
         plan.published_at = timezone.now()
-        return _saved(plan, by, ["status", "published_at"])
+        plan = _saved(plan, by, ["status", "published_at"])
+        # Each attendee whose seats are new to them gets one mail (seating_mails.py).
+        seating_mails.announce_plan(plan)
+        return plan
 
 
 def unpublish(*, event: Event, expected_version: int, by) -> SeatingPlan:

@@ -392,3 +392,24 @@ def my_partners_fragment(request: HttpRequest, pk: int) -> HttpResponse:
         **flags,
     }
     return _private(render(request, "matchmaking/includes/my_rounds.html", context), etag)
+
+
+def me_today_section(request: HttpRequest) -> tuple[str, dict] | None:
+    """On the day of an evening with a published seat plan: "Your conversation partners today" on
+    "Mein Bereich", linking to the person's own schedule. One query."""
+    if not request.user.is_authenticated:
+        return None
+    today = timezone.localdate()
+    mine = list(
+        Registration.objects.filter(
+            person=request.user,
+            status=Registration.Status.CONFIRMED,
+            event__starts_at__date=today,
+            event__seating_plan__status=SeatingPlan.Status.PUBLISHED,
+        )
+        .select_related("event")
+        .order_by("event__starts_at", "pk")
+    )
+    if not mine:
+        return None
+    return "matchmaking/me_today.html", {"mine": mine}

@@ -220,7 +220,13 @@ def _status_change(request: HttpRequest, pk: int, change, done: str) -> HttpResp
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     return _status_change(
-        request, pk, seating.publish, _("The seat plan is published: attendees see it now.")
+        request,
+        pk,
+        seating.publish,
+        _(
+            "The seat plan is published: attendees see it now. Everyone whose seats are new to "
+            "them gets one mail with their first table."
+        ),
     )
 
 
