@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import contact_marks, partners
+from .views import contact_marks, partners, wishes
 
 app_name = "matchmaking"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("<int:pk>/my-partners/rounds/", partners.my_partners_fragment, name="my_partners_rounds"),
     # After the evening: whom to stay in touch with (views/contact_marks.py).
     path("<int:pk>/follow-ups/", contact_marks.contact_marks, name="contact_marks"),
+    # Before the plan is made: whom the attendee would like to meet (views/wishes.py).
+    path("registrations/<int:pk>/wishes/", wishes.wishes, name="wishes"),
+    path("registrations/<int:pk>/wishes/choices/", wishes.wish_choices, name="wish_choices"),
 ]

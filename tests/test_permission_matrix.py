@@ -497,6 +497,22 @@ MATRIX: dict[str, Row] = {
         404,
     ),
     # The signed link in the "a place is free" mail: whoever holds it may give the place back.
+    # Wish partners: the attendee (and who registered them) only; the event has no speed
+    # dating here, so the attendee gets 404 too (tests/matchmaking/test_wishes.py has the rest).
+    "matchmaking:wishes": Row(
+        lambda world: f"/events/registrations/{event_registration(world).pk}/wishes/",
+        LOGIN,
+        404,
+        404,
+        404,
+    ),
+    "matchmaking:wish_choices": Row(
+        lambda world: f"/events/registrations/{event_registration(world).pk}/wishes/choices/",
+        LOGIN,
+        404,
+        404,
+        404,
+    ),
     "events:decline": everyone(200, lambda world: f"/events/decline/{decline_path(world)}/"),
     # After the event (views/followups.py): only the attendee themself; a coming event shows why
     # the form is not there yet. The confirmation: members of the companies in it.

@@ -37,12 +37,6 @@ class RegistrationForm(forms.Form):
         required=False,
         help_text=_("We send the confirmation there. No account is needed."),
     )
-    wish_partners = forms.ModelMultipleChoiceField(
-        label=_("Companies you would like to meet"),
-        queryset=Company.objects.none(),
-        required=False,
-        help_text=_("Optional. Hold Ctrl (or Cmd) to choose several."),
-    )
     topics = forms.CharField(
         label=_("Topics you would like to discuss"),
         max_length=1000,
@@ -73,12 +67,6 @@ class RegistrationForm(forms.Form):
             self.fields["attendee"].initial = self.COLLEAGUE
         companies = Company.objects.filter(memberships__user=user).order_by("name")
         self.fields["company"].queryset = companies
-        # Wish partners are other firms: one's own company is not offered.
-        self.fields["wish_partners"].queryset = (
-            Company.objects.filter(status=Company.Status.PUBLISHED)
-            .exclude(memberships__user=user)
-            .order_by("name")
-        )
         if len(companies) == 1:
             self.fields["company"].initial = companies[0].pk
 

@@ -102,7 +102,6 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     event=event,
                     company=form.cleaned_data["company"],
                     registered_by=request.user,
-                    wish_partners=form.cleaned_data["wish_partners"],
                     topics=form.cleaned_data["topics"],
                     show_to_attendees=form.cleaned_data["show_to_attendees"],
                     invitation=invitation,

@@ -21,6 +21,7 @@ from events.services.calendar import event_uid
 from kag_portal.models import OutboxMail
 from tests.browser.axe import assert_accessible
 from tests.browser.helpers import link_in_mail, screenshot
+from tests.companies.directory_helpers import listed
 from tests.factories import DEFAULT_PASSWORD, CompanyFactory, MembershipFactory, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,11 +64,21 @@ def register_from_invitation(
         shot(page, picture)
     form = page.locator("main form[method='post']").filter(has=page.locator("[name='consent']"))
     if wish_partner:
-        form.locator("select[name='wish_partners']").select_option(label=wish_partner)
         form.locator("textarea[name='topics']").fill("Busverbindungen ins Gewerbegebiet")
     form.locator("input[name='consent']").check()
     form.locator("button[type='submit']").click()
     expect(page).to_have_url(re.compile(r"/events/registrations/\d+/$"))
+    if wish_partner:
+        # The wish partner: on its own page, typed into the search (htmx fills the list).
+        page.locator("main a[href$='/wishes/']").click()
+        assert_accessible(page)
+        page.locator("#wish-search").fill(wish_partner.split()[0])
+        page.get_by_label(wish_partner).check()
+        assert_accessible(page)
+        if picture:
+            shot(page, picture + "-wishes")
+        page.locator("main button[value='save']").click()
+        expect(page).to_have_url(re.compile(r"/events/registrations/\d+/$"))
     registration = Registration.objects.get(email=email, status__in=["confirmed", "waitlisted"])
     assert registration.invitation is not None
     return registration
@@ -85,9 +96,7 @@ def test_done_when_the_evening_from_planning_to_the_door(
         ("Feinwerk Zella-Mehlis", "ben@feinwerk.example"),
         ("Glashütte Schleusingen", "carla@glashuette.example"),
     ]:
-        members[email] = MembershipFactory(
-            company=CompanyFactory(published=True, name=name), user__email=email
-        ).user
+        members[email] = MembershipFactory(company=listed(name=name), user__email=email).user
     CompanyFactory(name="Entwurf GmbH")  # a draft company is not invited
     anna, ben, carla = members
 
