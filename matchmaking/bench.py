@@ -1,11 +1,12 @@
 """Benchmark of the seat planner: `make bench` (or `python -m matchmaking.bench [--quick]
 [--only NAME]`).
 
-For each event in matchmaking/benchdata/ it prints violations, repeat pairs, value, the LP bound
-(fractional b-matching, HiGHS through scipy), the simple bound of the planner, value / LP bound and
-seconds (wall clock and processor), for the planner and for a per-round greedy baseline run in the
-same process: networkx's maximum-weight matching for tables of 2, best fit plus pairwise swaps for
-tables of 3 and 4.
+For each event in matchmaking/benchdata/ it prints violations, repeat pairs, what is proven about
+them (opt, min or -, see planner.Plan), further people of firms met already (frep), value, the LP
+bound (fractional b-matching, HiGHS through scipy), the simple bound of the planner, value / LP
+bound and seconds (wall clock and processor), for the planner and for a per-round greedy baseline
+run in the same process: networkx's maximum-weight matching for tables of 2, best fit plus
+pairwise swaps for tables of 3 and 4.
 Not part of the test suite (dev dependencies only: scipy, networkx).
 
 benchdata/ holds the eleven samples of the seating format and synthetic_n500_r8_t2, two copies
@@ -27,7 +28,7 @@ from matchmaking.planner import (
     _value_matrix,
     check_plan,
     instance_from_json,
-    plan_seating,
+    plan_event,
     table_sizes,
     upper_bound,
 )
@@ -211,19 +212,21 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     header = (
         f"{'sample':<30} {'N':>4} {'R':>2} {'k':>2} | {'LP':>6} {'simple':>6} | "
-        f"{'viol':>4} {'rep':>3} {'value':>6} {'v/LP':>6} {'sec':>6} {'cpu':>6} | "
-        f"{'b.viol':>6} {'b.rep':>5} {'b.value':>7} {'b/LP':>6} {'b.sec':>6}"
+        f"{'viol':>4} {'rep':>3} {'proof':>5} {'frep':>4} {'value':>6} {'v/LP':>6} {'sec':>6} "
+        f"{'cpu':>6} | "
+        f"{'b.viol':>6} {'b.rep':>5} {'b.frep':>6} {'b.value':>7} {'b/LP':>6} {'b.sec':>6}"
     )
     print(header)
     print("-" * len(header))
-    totals = {"value": 0, "lp": 0, "sec": 0.0, "cpu": 0.0, "viol": 0, "rep": 0}
-    base_totals = {"value": 0, "lp": 0, "sec": 0.0, "viol": 0, "rep": 0}
+    totals = {"value": 0, "lp": 0, "sec": 0.0, "cpu": 0.0, "viol": 0, "rep": 0, "frep": 0}
+    base_totals = {"value": 0, "lp": 0, "sec": 0.0, "viol": 0, "rep": 0, "frep": 0}
     for path in files:
         instance = instance_from_json(json.loads(path.read_text(encoding="utf-8")))
         lp = lp_bound(instance)
         simple = upper_bound(instance)
         started, cpu_started = time.perf_counter(), time.process_time()
-        plan = plan_seating(instance, seed=args.seed)
+        planned = plan_event(instance, seed=args.seed)
+        plan = planned.rounds
         seconds = time.perf_counter() - started
         # Processor time too: on a shared machine the wall clock also counts the neighbours.
         cpu = time.process_time() - cpu_started
@@ -234,14 +237,21 @@ def main(argv: list[str] | None = None) -> int:
         totals["cpu"] += cpu
         totals["viol"] += len(report.violations)
         totals["rep"] += report.repeats
+        totals["frep"] += report.firm_repeats
+        # opt: proven best; min: fewest repeats proven; -: neither (the search ran out or did
+        # not run).
+        proof = (
+            "opt" if planned.proven_optimal else "min" if planned.repeats_proven_minimal else "-"
+        )
         line = (
             f"{path.stem:<30} {len(instance.attendees):>4} {instance.rounds:>2} "
             f"{instance.table_size:>2} | {lp:>6} {simple:>6} | {len(report.violations):>4} "
-            f"{report.repeats:>3} {report.value:>6} {report.value / lp:>6.4f} {seconds:>6.2f} "
+            f"{report.repeats:>3} {proof:>5} {report.firm_repeats:>4} {report.value:>6} "
+            f"{report.value / lp:>6.4f} {seconds:>6.2f} "
             f"{cpu:>6.2f} | "
         )
         if args.quick and len(instance.attendees) > QUICK_LIMIT:
-            line += f"{'(skipped, --quick)':>34}"
+            line += f"{'(skipped, --quick)':>41}"
         else:
             started = time.perf_counter()
             base_plan = baseline(instance, seed=args.seed)
@@ -252,18 +262,20 @@ def main(argv: list[str] | None = None) -> int:
             base_totals["sec"] += base_seconds
             base_totals["viol"] += len(base.violations)
             base_totals["rep"] += base.repeats
+            base_totals["frep"] += base.firm_repeats
             line += (
-                f"{len(base.violations):>6} {base.repeats:>5} {base.value:>7} "
-                f"{base.value / lp:>6.4f} {base_seconds:>6.2f}"
+                f"{len(base.violations):>6} {base.repeats:>5} {base.firm_repeats:>6} "
+                f"{base.value:>7} {base.value / lp:>6.4f} {base_seconds:>6.2f}"
             )
         print(line, flush=True)
     print("-" * len(header))
     print(
         f"{'total':<30} {'':>4} {'':>2} {'':>2} | {totals['lp']:>6} {'':>6} | "
-        f"{totals['viol']:>4} {totals['rep']:>3} {totals['value']:>6} "
+        f"{totals['viol']:>4} {totals['rep']:>3} {'':>5} {totals['frep']:>4} {totals['value']:>6} "
         f"{totals['value'] / totals['lp']:>6.4f} {totals['sec']:>6.2f} {totals['cpu']:>6.2f} | "
         + (
-            f"{base_totals['viol']:>6} {base_totals['rep']:>5} {base_totals['value']:>7} "
+            f"{base_totals['viol']:>6} {base_totals['rep']:>5} {base_totals['frep']:>6} "
+            f"{base_totals['value']:>7} "
             f"{base_totals['value'] / base_totals['lp']:>6.4f} {base_totals['sec']:>6.2f}"
             if base_totals["lp"]
             else ""

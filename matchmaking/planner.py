@@ -660,7 +660,14 @@ class _Search:
                 while step in parent:
                     step, table_no = parent[step]
                     used.add(table_no)
-                values, count, join = self.values[person], self.count[person], self._join
+                values, count = self.values[person], self.count[person]
+                weight, met_firm = self.weight[person], self.firm_met[person]
+                own, firm, firm_met, company = (
+                    self.company[person],
+                    self.firm,
+                    self.firm_met,
+                    self.company,
+                )
                 for c in self.candidates[person]:
                     if gain + values[c] * big <= 0:
                         break
@@ -669,7 +676,15 @@ class _Search:
                         continue
                     used.add(target)
                     table = tables[target]
-                    joins = [join(person, y) for y in table]
+                    # _join(person, y) for each, written out: this is the search's hot loop.
+                    joins = [
+                        w
+                        if (w := weight[y]) < 0
+                        else -_REPEAT
+                        if count[y]
+                        else w - firm * ((met_firm[company[y]] > 0) + (firm_met[y][own] > 0))
+                        for y in table
+                    ]
                     total = gain + sum(joins)
                     for b, join_b in zip(table, joins, strict=True):
                         joined = total - join_b
