@@ -828,13 +828,17 @@ class _Search:
 # Events up to this many people get the complete search after the heuristic (docs/seating.md,
 # "Exact on small events").
 EXACT_MAX_PEOPLE = 40
-# Search nodes (tables tried) the exact search may spend: first on the repeats, then on the
-# value. Counted, not timed, so a plan stays the same for a seed on any machine; together at most
-# about a second on the development machine (30 people at tables of four).
-EXACT_REPEAT_NODES = 10_000
-EXACT_VALUE_NODES = 2_000
+# Search steps (tablemates tried) the exact search may spend: first on the repeats, then on the
+# value. Counted, not timed, so a plan stays the same for a seed on any machine; a million take
+# about one to three seconds on the development machine, fewer people and pairs go faster.
+EXACT_REPEAT_NODES = 150_000
+EXACT_VALUE_NODES = 30_000
 # Further seeds of the heuristic tried on a small event that has more repeats than the bound.
 EXACT_RESTARTS = 2
+# Steps the search may spend, in all, re-planning only the worst one, two or three rounds; only
+# from this many people on (below, the full search decides most events by itself).
+EXACT_PARTIAL_NODES = 1_000_000
+EXACT_PARTIAL_MIN_PEOPLE = 20
 
 
 class _Stop(Exception):
@@ -1007,6 +1011,8 @@ class _Exact:
         if not unseated:
             self._round(k + 1)
             return
+        # Choosing the person costs about as much as trying ten tablemates.
+        self.nodes_left -= 10
         may_repeat = self.repeats < self.limit
         tables = self.tables[k]
         if not tables:
@@ -1071,6 +1077,8 @@ class _Exact:
                 yield list(chosen)
                 return
             for position in range(start, len(candidates) - (wanted - len(chosen)) + 1):
+                # Every tablemate tried counts as work, so the budget follows the time.
+                self.nodes_left -= 1
                 c = candidates[position]
                 cost = 0
                 fits = True
@@ -1167,6 +1175,70 @@ def _from_exact(
     return rounds, report
 
 
+def _replan_worst_rounds(
+    instance: Instance,
+    rounds: list[list[list[str]]],
+    report: PlanReport,
+    values: list[list[int]],
+    seed: int,
+    deadline: float | None,
+) -> tuple[list[list[list[str]]], PlanReport] | None:
+    """A plan with fewer repeats found by keeping the heuristic's best rounds and searching only
+    the one, two or three rounds with the most repeats again (None when that finds none). Only
+    where every round to plan has the same people present, so kept rounds may come first."""
+    played = len(instance.fixed_rounds)
+    free = list(range(played, instance.rounds))
+    if len(free) < 2 or len({frozenset(_present(instance, r)) for r in free}) > 1:
+        return None
+    met: dict[frozenset[str], int] = {}
+    for tables in rounds:
+        for table in tables:
+            for k, a in enumerate(table):
+                for b in table[k + 1 :]:
+                    met[frozenset((a, b))] = met.get(frozenset((a, b)), 0) + 1
+    trouble = {
+        r: sum(
+            met[frozenset((a, b))] > 1
+            for table in rounds[r]
+            for k, a in enumerate(table)
+            for b in table[k + 1 :]
+        )
+        for r in free
+    }
+    worst = sorted(free, key=lambda r: (-trouble[r], r))
+    index = {a.id: i for i, a in enumerate(instance.attendees)}
+    nodes = EXACT_PARTIAL_NODES
+    for redo in (1, 2, 3):
+        if redo >= len(free) or not trouble[worst[redo - 1]]:
+            break
+        kept = [r for r in free if r not in worst[:redo]]
+        part = Instance(
+            attendees=instance.attendees,
+            rounds=instance.rounds,
+            table_size=instance.table_size,
+            absent=instance.absent,
+            fixed_rounds=(
+                *instance.fixed_rounds,
+                *(tuple(tuple(t) for t in rounds[r]) for r in kept),
+            ),
+            weights=instance.weights,
+            name=instance.name,
+            firm_penalty=instance.firm_penalty,
+        )
+        exact = _Exact(part, values)
+        limit = exact.repeats + exact.repeat_bound(0)
+        while limit < report.repeats and nodes > 0:
+            found, complete = exact.search(limit, None, nodes, deadline)
+            nodes = exact.nodes_left
+            if found is not None:
+                kept_tables = [[[index[p] for p in t] for t in rounds[r]] for r in kept]
+                return _from_exact(instance, kept_tables + found, seed, deadline)
+            if not complete:
+                break
+            limit += 1
+    return None
+
+
 def plan_event(instance: Instance, *, seed: int = 0, time_limit: float | None = None) -> Plan:
     """The plan of every round (played ones as they were) and what is proven about it.
 
@@ -1191,6 +1263,10 @@ def plan_event(instance: Instance, *, seed: int = 0, time_limit: float | None = 
         other = check_plan(instance, again)
         if (other.repeats, -other.score) < (report.repeats, -report.score):
             rounds, report = again, other
+    if report.repeats > lower and len(instance.attendees) >= EXACT_PARTIAL_MIN_PEOPLE:
+        better = _replan_worst_rounds(instance, rounds, report, search.values, seed, deadline)
+        if better is not None:
+            rounds, report = better
     status = "complete"
     nodes = EXACT_REPEAT_NODES
     # First the repeats: is a plan with `limit` repeats possible, from the bound up?

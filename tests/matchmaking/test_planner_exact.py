@@ -246,3 +246,13 @@ def test_check_plan_counts_each_further_person_of_a_firm_met():
     # Emma: 1 each.
     assert report.firm_repeats == 8
     assert report.score == report.value - instance.firm_penalty * 8
+
+
+def test_thirty_people_at_tables_of_four_meet_nobody_twice():
+    # The heuristic alone leaves a repeat or two here; searching its worst rounds again finds a
+    # plan without, and a plan without repeats needs no further proof.
+    instance = instance_from_json(json.loads((BENCHDATA / "sample_n030_r6_t4.json").read_text()))
+    plan = plan_event(instance)
+    assert plan.report.violations == []
+    assert plan.report.repeats == 0
+    assert plan.repeats_proven_minimal
