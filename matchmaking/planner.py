@@ -1328,6 +1328,9 @@ def instance_from_json(data: dict) -> Instance:
     weights = Weights(
         **{k: raw_weights[k] for k in ("tag", "industry", "wish") if k in raw_weights}
     )
+    firm_penalty = raw_weights.get("firm", FIRM_PENALTY)
+    if not isinstance(firm_penalty, int) or isinstance(firm_penalty, bool) or firm_penalty < 0:
+        raise PlanningError("value_weights.firm must be a whole number, 0 or more.")
     raw_people = data.get("attendees")
     if not isinstance(raw_people, list):
         raise PlanningError("attendees must be a list.")
@@ -1380,6 +1383,7 @@ def instance_from_json(data: dict) -> Instance:
         fixed_rounds=fixed,
         weights=weights,
         name=str(name),
+        firm_penalty=firm_penalty,
     )
     validate(instance)
     return instance
