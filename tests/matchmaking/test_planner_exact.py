@@ -9,16 +9,21 @@ from itertools import combinations, combinations_with_replacement
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matchmaking.planner import (
     EXACT_MAX_PEOPLE,
     Attendee,
     Instance,
+    PlanningError,
     check_plan,
     instance_from_json,
     plan_event,
     plan_seating,
     repeat_lower_bound,
+    table_sizes,
+    validate,
 )
 
 BENCHDATA = Path(__file__).resolve().parents[2] / "matchmaking" / "benchdata"
@@ -61,24 +66,31 @@ def firms_met(instance: Instance, rounds) -> dict[str, Counter]:
     return {person: Counter(company[p] for p in met) for person, met in partners.items()}
 
 
-def pairings(people: list[str], company: dict[str, str]) -> list[tuple[tuple[str, str], ...]]:
-    """Every way to seat an even number of people in pairs, no colleagues together."""
+def seatings(people: list[str], sizes: list[int], company: dict[str, str]) -> list[tuple]:
+    """Every way to seat people at tables of these sizes, no colleagues together (the first
+    person's table first, then the rest)."""
     if not people:
         return [()]
     first, rest = people[0], people[1:]
     found = []
-    for partner in rest:
-        if company[partner] != company[first]:
-            others = [p for p in rest if p != partner]
-            found += [((first, partner), *more) for more in pairings(others, company)]
+    for size in sorted(set(sizes)):
+        left = list(sizes)
+        left.remove(size)
+        for mates in combinations(rest, size - 1):
+            table = (first, *mates)
+            if len({company[p] for p in table}) < len(table):
+                continue
+            others = [p for p in rest if p not in mates]
+            found += [(table, *more) for more in seatings(others, left, company)]
     return found
 
 
 def best_by_brute_force(instance: Instance) -> tuple[int, int]:
-    """(fewest repeats, best score with that few) over every plan of a tiny event at tables of
-    two: rounds are interchangeable, so every multiset of round pairings is tried once."""
+    """(fewest repeats, best score with that few) over every plan of a tiny event where everyone
+    is there: rounds are interchangeable, so every multiset of round seatings is tried once."""
     company = {a.id: a.company for a in instance.attendees}
-    rounds = pairings([a.id for a in instance.attendees], company)
+    sizes = table_sizes(len(instance.attendees), instance.table_size)
+    rounds = seatings([a.id for a in instance.attendees], sizes, company)
     best = None
     for plan in combinations_with_replacement(rounds, instance.rounds):
         report = check_plan(instance, [[list(t) for t in tables] for tables in plan])
@@ -256,3 +268,46 @@ def test_thirty_people_at_tables_of_four_meet_nobody_twice():
     assert plan.report.violations == []
     assert plan.report.repeats == 0
     assert plan.repeats_proven_minimal
+
+
+TAGS = ["cnc", "erp", "optics"]
+
+
+@st.composite
+def tiny_events(draw) -> Instance:
+    """Four to seven people at tables of two to four, one to three rounds (two for seven),
+    random firms and profiles."""
+    count = draw(st.integers(4, 7))
+    firms = draw(st.integers(count // 2, count))
+    attendees = tuple(
+        Attendee(
+            id=f"P{i}",
+            company=f"C{(i + draw(st.integers(0, 1))) % firms}",
+            industry=draw(st.sampled_from(["tools", "optics"])),
+            offers=frozenset(draw(st.lists(st.sampled_from(TAGS), max_size=2))),
+            needs=frozenset(draw(st.lists(st.sampled_from(TAGS), max_size=2))),
+        )
+        for i in range(count)
+    )
+    return Instance(
+        attendees=attendees,
+        rounds=draw(st.integers(1, 2 if count == 7 else 3)),
+        table_size=draw(st.integers(2, 4)),
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(tiny_events())
+def test_what_the_plan_claims_holds_against_every_plan_there_is(instance):
+    try:
+        validate(instance)
+    except PlanningError:
+        return
+    plan = plan_event(instance)
+    fewest, best_score = best_by_brute_force(instance)
+    assert plan.report.violations == []
+    assert plan.repeat_lower_bound <= fewest <= plan.report.repeats
+    if plan.repeats_proven_minimal:
+        assert plan.report.repeats == fewest
+    if plan.proven_optimal:
+        assert plan.report.score == best_score
