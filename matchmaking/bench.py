@@ -1,11 +1,13 @@
 """Benchmark of the seat planner: `make bench` (or `python -m matchmaking.bench [--quick]
 [--only NAME]`).
 
-For each event in matchmaking/benchdata/ it prints violations, repeat pairs, value, the LP bound
-(fractional b-matching, HiGHS through scipy), the simple bound of the planner, value / LP bound and
-seconds (wall clock and processor), for the planner and for a per-round greedy baseline run in the
-same process: networkx's maximum-weight matching for tables of 2, best fit plus pairwise swaps for
-tables of 3 and 4.
+For each event in matchmaking/benchdata/ it prints violations, repeat pairs, what is proven about
+them (opt, min or -, see planner.Plan), further people of firms met already (frep), value, the LP
+bound (fractional b-matching, HiGHS through scipy), the simple bound of the planner, value / LP
+bound, the score (value less the firm penalty) against its own LP bound (LPs) and seconds (wall
+clock and processor), for the planner and for a per-round greedy baseline run in the same
+process: networkx's maximum-weight matching for tables of 2, best fit plus
+pairwise swaps for tables of 3 and 4.
 Not part of the test suite (dev dependencies only: scipy, networkx).
 
 benchdata/ holds the eleven samples of the seating format and synthetic_n500_r8_t2, two copies
@@ -27,7 +29,7 @@ from matchmaking.planner import (
     _value_matrix,
     check_plan,
     instance_from_json,
-    plan_seating,
+    plan_event,
     table_sizes,
     upper_bound,
 )
@@ -37,11 +39,14 @@ BENCHDATA = Path(__file__).resolve().parent / "benchdata"
 QUICK_LIMIT = 200
 
 
-def lp_bound(instance: Instance) -> int:
+def lp_bound(instance: Instance, *, score: bool = False) -> int:
     """LP relaxation of a degree-constrained subgraph over the new, co-present, different-company
     pairs with positive value: each person i has m_i seats from the smallest table of each round,
     plus a shared budget for the extra seats larger tables give. Rounded down, plus the value of
-    pairs met in played rounds."""
+    pairs met in played rounds.
+
+    With score=True it bounds the score (value less the firm penalty, docs/seating.md): for each
+    person a and firm F a variable z >= (people of F that a meets) - 1, costing the penalty."""
     import numpy as np
     from scipy.optimize import linprog
     from scipy.sparse import coo_matrix
@@ -58,6 +63,11 @@ def lp_bound(instance: Instance) -> int:
                 for b in members[k + 1 :]:
                     met.add((a, b))
     fixed_value = sum(values[a][b] for a, b in met)
+    firm_of = [a.company for a in people]
+    already: dict[tuple[int, str], int] = {}
+    for a, b in met:
+        for x, y in ((a, b), (b, a)):
+            already[(x, firm_of[y])] = already.get((x, firm_of[y]), 0) + 1
     seats = [0] * n
     extra = [0] * n
     budget = 0
@@ -78,7 +88,7 @@ def lp_bound(instance: Instance) -> int:
             if row[b] > 0 and (a, b) not in met and rounds_of[a] & rounds_of[b]:
                 edges.append((a, b))
                 weights.append(row[b])
-    if not edges:
+    if not edges and not score:
         return fixed_value
     m = len(edges)
     rows, cols = [], []
@@ -92,10 +102,28 @@ def lp_bound(instance: Instance) -> int:
     rows += [n] * n
     cols += [m + i for i in range(n)]
     data += [1.0] * n
-    a_ub = coo_matrix((data, (rows, cols)), shape=(n + 1, m + n)).tocsr()
-    b_ub = np.array([*seats, budget], dtype=float)
-    cost = np.array([-w for w in weights] + [0.0] * n)
+    b_list = [*seats, budget]
+    cost_list = [-w for w in weights] + [0.0] * n
     bounds = [(0, 1)] * m + [(0, e) for e in extra]
+    if score:
+        # Columns m + n + k: z_k for the k-th (person, firm), rows n + 1 + k.
+        groups: dict[tuple[int, str], list[int]] = {}
+        for e, (a, b) in enumerate(edges):
+            groups.setdefault((a, firm_of[b]), []).append(e)
+            groups.setdefault((b, firm_of[a]), []).append(e)
+        for key in already:
+            groups.setdefault(key, [])
+        for k, (key, members) in enumerate(sorted(groups.items())):
+            row, col = n + 1 + k, m + n + k
+            rows += [row] * len(members) + [row]
+            cols += [*members, col]
+            data += [1.0] * len(members) + [-1.0]
+            b_list.append(1.0 - already.get(key, 0))
+            cost_list.append(float(instance.firm_penalty))
+            bounds.append((0, None))
+    a_ub = coo_matrix((data, (rows, cols)), shape=(len(b_list), len(cost_list))).tocsr()
+    b_ub = np.array(b_list, dtype=float)
+    cost = np.array(cost_list)
     result = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
     if result.status != 0:
         raise RuntimeError(f"LP failed: {result.message}")
@@ -210,20 +238,27 @@ def main(argv: list[str] | None = None) -> int:
         print("no samples", file=sys.stderr)
         return 1
     header = (
-        f"{'sample':<30} {'N':>4} {'R':>2} {'k':>2} | {'LP':>6} {'simple':>6} | "
-        f"{'viol':>4} {'rep':>3} {'value':>6} {'v/LP':>6} {'sec':>6} {'cpu':>6} | "
-        f"{'b.viol':>6} {'b.rep':>5} {'b.value':>7} {'b/LP':>6} {'b.sec':>6}"
+        f"{'sample':<30} {'N':>4} {'R':>2} {'k':>2} | {'LP':>6} {'simple':>6} {'LPs':>6} | "
+        f"{'viol':>4} {'rep':>3} {'proof':>5} {'frep':>4} {'value':>6} {'v/LP':>6} "
+        f"{'score':>6} {'s/LPs':>6} {'sec':>6} {'cpu':>6} | "
+        f"{'b.viol':>6} {'b.rep':>5} {'b.frep':>6} {'b.value':>7} {'b/LP':>6} {'b.s/LPs':>7} "
+        f"{'b.sec':>6}"
     )
     print(header)
     print("-" * len(header))
-    totals = {"value": 0, "lp": 0, "sec": 0.0, "cpu": 0.0, "viol": 0, "rep": 0}
-    base_totals = {"value": 0, "lp": 0, "sec": 0.0, "viol": 0, "rep": 0}
+    totals = {"value": 0, "lp": 0, "sec": 0.0, "cpu": 0.0, "viol": 0, "rep": 0, "frep": 0}
+    totals |= {"score": 0, "lps": 0}
+    base_totals = {"value": 0, "lp": 0, "sec": 0.0, "viol": 0, "rep": 0, "frep": 0}
+    base_totals |= {"score": 0, "lps": 0}
     for path in files:
         instance = instance_from_json(json.loads(path.read_text(encoding="utf-8")))
         lp = lp_bound(instance)
+        # The score's bound: value less the firm penalty.
+        lps = max(1, lp_bound(instance, score=True))
         simple = upper_bound(instance)
         started, cpu_started = time.perf_counter(), time.process_time()
-        plan = plan_seating(instance, seed=args.seed)
+        planned = plan_event(instance, seed=args.seed)
+        plan = planned.rounds
         seconds = time.perf_counter() - started
         # Processor time too: on a shared machine the wall clock also counts the neighbours.
         cpu = time.process_time() - cpu_started
@@ -234,14 +269,23 @@ def main(argv: list[str] | None = None) -> int:
         totals["cpu"] += cpu
         totals["viol"] += len(report.violations)
         totals["rep"] += report.repeats
+        totals["frep"] += report.firm_repeats
+        totals["score"] += report.score
+        totals["lps"] += lps
+        # opt: proven best; min: fewest repeats proven; -: neither (the search ran out or did
+        # not run).
+        proof = (
+            "opt" if planned.proven_optimal else "min" if planned.repeats_proven_minimal else "-"
+        )
         line = (
             f"{path.stem:<30} {len(instance.attendees):>4} {instance.rounds:>2} "
-            f"{instance.table_size:>2} | {lp:>6} {simple:>6} | {len(report.violations):>4} "
-            f"{report.repeats:>3} {report.value:>6} {report.value / lp:>6.4f} {seconds:>6.2f} "
-            f"{cpu:>6.2f} | "
+            f"{instance.table_size:>2} | {lp:>6} {simple:>6} {lps:>6} | "
+            f"{len(report.violations):>4} {report.repeats:>3} {proof:>5} {report.firm_repeats:>4} "
+            f"{report.value:>6} {report.value / lp:>6.4f} {report.score:>6} "
+            f"{report.score / lps:>6.4f} {seconds:>6.2f} {cpu:>6.2f} | "
         )
         if args.quick and len(instance.attendees) > QUICK_LIMIT:
-            line += f"{'(skipped, --quick)':>34}"
+            line += f"{'(skipped, --quick)':>49}"
         else:
             started = time.perf_counter()
             base_plan = baseline(instance, seed=args.seed)
@@ -252,19 +296,26 @@ def main(argv: list[str] | None = None) -> int:
             base_totals["sec"] += base_seconds
             base_totals["viol"] += len(base.violations)
             base_totals["rep"] += base.repeats
+            base_totals["frep"] += base.firm_repeats
+            base_totals["score"] += base.score
+            base_totals["lps"] += lps
             line += (
-                f"{len(base.violations):>6} {base.repeats:>5} {base.value:>7} "
-                f"{base.value / lp:>6.4f} {base_seconds:>6.2f}"
+                f"{len(base.violations):>6} {base.repeats:>5} {base.firm_repeats:>6} "
+                f"{base.value:>7} {base.value / lp:>6.4f} {base.score / lps:>7.4f} "
+                f"{base_seconds:>6.2f}"
             )
         print(line, flush=True)
     print("-" * len(header))
     print(
-        f"{'total':<30} {'':>4} {'':>2} {'':>2} | {totals['lp']:>6} {'':>6} | "
-        f"{totals['viol']:>4} {totals['rep']:>3} {totals['value']:>6} "
-        f"{totals['value'] / totals['lp']:>6.4f} {totals['sec']:>6.2f} {totals['cpu']:>6.2f} | "
+        f"{'total':<30} {'':>4} {'':>2} {'':>2} | {totals['lp']:>6} {'':>6} {totals['lps']:>6} | "
+        f"{totals['viol']:>4} {totals['rep']:>3} {'':>5} {totals['frep']:>4} {totals['value']:>6} "
+        f"{totals['value'] / totals['lp']:>6.4f} {totals['score']:>6} "
+        f"{totals['score'] / totals['lps']:>6.4f} {totals['sec']:>6.2f} {totals['cpu']:>6.2f} | "
         + (
-            f"{base_totals['viol']:>6} {base_totals['rep']:>5} {base_totals['value']:>7} "
-            f"{base_totals['value'] / base_totals['lp']:>6.4f} {base_totals['sec']:>6.2f}"
+            f"{base_totals['viol']:>6} {base_totals['rep']:>5} {base_totals['frep']:>6} "
+            f"{base_totals['value']:>7} "
+            f"{base_totals['value'] / base_totals['lp']:>6.4f} "
+            f"{base_totals['score'] / base_totals['lps']:>7.4f} {base_totals['sec']:>6.2f}"
             if base_totals["lp"]
             else ""
         )

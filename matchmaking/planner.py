@@ -42,6 +42,9 @@ _REPEAT = 10**7
 _COLLEAGUES = 10**11
 # Tabu steps per round that still has repeats at the end.
 _REPEAT_STEPS = 300
+# What meeting one more person of a firm one has met already costs (docs/seating.md, "How plans
+# are compared"): more than a different industry and one shared tag (1 + 3), less than a wish (10).
+FIRM_PENALTY = 5
 
 
 class PlanningError(ValueError):
@@ -70,13 +73,20 @@ class Instance:
     fixed_rounds: tuple[tuple[tuple[str, ...], ...], ...] = ()
     weights: Weights = DEFAULT_WEIGHTS
     name: str = ""
+    # Cost of each further person of a firm someone has met already.
+    firm_penalty: int = FIRM_PENALTY
 
 
 @dataclass
 class PlanReport:
     violations: list[str]
     repeats: int
+    # The value of the distinct pairs who met: what the bounds bound.
     value: int
+    # How often someone met one more person of a firm they had met already.
+    firm_repeats: int = 0
+    # value - firm_penalty * firm_repeats: what the planner maximises after the repeats.
+    score: int = 0
 
     @property
     def valid(self) -> bool:
@@ -272,7 +282,19 @@ def check_plan(instance: Instance, rounds: Sequence[Sequence[Sequence[str]]]) ->
                     met[(a, b)] = met.get((a, b), 0) + 1
     repeats = sum(times - 1 for times in met.values())
     total = sum(match_value(by_id[a], by_id[b], instance.weights) for a, b in met)
-    return PlanReport(violations=violations, repeats=repeats, value=total)
+    firms_met: dict[tuple[str, str], int] = {}
+    for a, b in met:
+        for person, other in ((a, b), (b, a)):
+            key = (person, company[other])
+            firms_met[key] = firms_met.get(key, 0) + 1
+    firm_repeats = sum(people - 1 for people in firms_met.values())
+    return PlanReport(
+        violations=violations,
+        repeats=repeats,
+        value=total,
+        firm_repeats=firm_repeats,
+        score=total - instance.firm_penalty * firm_repeats,
+    )
 
 
 # --- bound -------------------------------------------------------------------------------------
@@ -339,6 +361,9 @@ class _Search:
             for i, row in enumerate(self.values)
         ]
         self.count = [[0] * n for _ in range(n)]
+        # firm_met[a][c]: how many people of company c person a meets in the plan so far.
+        self.firm = instance.firm_penalty
+        self.firm_met = [[0] * len(companies) for _ in range(n)]
         self.present = [
             [self.index[p] for p in _present(instance, r)] for r in range(instance.rounds)
         ]
@@ -383,21 +408,38 @@ class _Search:
         number = len(self.tables[r])
         self.tables[r].append(members)
         where = self.where[r]
-        count = self.count
+        count, company, firm_met = self.count, self.company, self.firm_met
         for a in members:
             where[a] = number
             for b in members:
                 if a != b:
                     count[a][b] += 1
+                    if count[a][b] == 1:
+                        firm_met[a][company[b]] += 1
 
-    # The objective's change when a pair starts or stops sharing a table in this round.
-    def _gain_join(self, a: int, b: int) -> int:
+    # The objective's change when a pair starts or stops sharing a table in this round: the
+    # weight, a repeat, or the value less the cost of one more person of a firm met already.
+    def _join(self, a: int, b: int) -> int:
         w = self.weight[a][b]
-        return w if w < 0 or not self.count[a][b] else -_REPEAT
+        if w < 0:
+            return w
+        if self.count[a][b]:
+            return -_REPEAT
+        firm_met = self.firm_met
+        return w - self.firm * (
+            (firm_met[a][self.company[b]] > 0) + (firm_met[b][self.company[a]] > 0)
+        )
 
     def _held(self, a: int, b: int) -> int:
         w = self.weight[a][b]
-        return w if w < 0 or self.count[a][b] == 1 else -_REPEAT
+        if w < 0:
+            return w
+        if self.count[a][b] > 1:
+            return -_REPEAT
+        firm_met = self.firm_met
+        return w - self.firm * (
+            (firm_met[a][self.company[b]] > 1) + (firm_met[b][self.company[a]] > 1)
+        )
 
     # -- building a round --
 
@@ -440,7 +482,10 @@ class _Search:
                     elif count[person][other]:
                         gain -= _REPEAT
                     else:
-                        gain += values[person][other]
+                        gain += values[person][other] - self.firm * (
+                            (self.firm_met[person][company[other]] > 0)
+                            + (self.firm_met[other][company[person]] > 0)
+                        )
                 if best_gain is None or gain > best_gain:
                     best, best_gain = t, gain
             tables[best].append(person)
@@ -459,13 +504,15 @@ class _Search:
         return any(len({company[p] for p in table}) < len(table) for table in self.tables[r])
 
     def _clear_round(self, r: int) -> None:
-        count = self.count
+        count, company, firm_met = self.count, self.company, self.firm_met
         for table in self.tables[r]:
             for a in table:
                 self.where[r][a] = -1
                 for b in table:
                     if a != b:
                         count[a][b] -= 1
+                        if not count[a][b]:
+                            firm_met[a][company[b]] -= 1
         self.tables[r] = []
 
     def _safe_round(self, r: int, sizes: list[int]) -> None:
@@ -488,14 +535,22 @@ class _Search:
 
     def _move(self, r: int, a: int, target: int) -> None:
         tables, where, count = self.tables[r], self.where[r], self.count
+        company, firm_met = self.company, self.firm_met
+        ca = company[a]
         source = where[a]
         tables[source].remove(a)
         for x in tables[source]:
             count[a][x] -= 1
             count[x][a] -= 1
+            if not count[a][x]:
+                firm_met[a][company[x]] -= 1
+                firm_met[x][ca] -= 1
         for y in tables[target]:
             count[a][y] += 1
             count[y][a] += 1
+            if count[a][y] == 1:
+                firm_met[a][company[y]] += 1
+                firm_met[y][ca] += 1
         tables[target].append(a)
         where[a] = target
 
@@ -510,15 +565,13 @@ class _Search:
         """Best way to bring a into table `target`: (gain, partner to swap out or -1 for a
         plain move), -2 when nothing beats `floor`. `held` is what a's current seat is worth;
         people in `avoid` are not swapped."""
-        tables, weight, count = self.tables[r], self.weight, self.count
+        tables, join, held_by = self.tables[r], self._join, self._held
         source_table = tables[self.where[r][a]]
         table = tables[target]
-        wa, ca = weight[a], count[a]
         join_a = []
         total_a = 0
         for y in table:
-            w = wa[y]
-            g = w if w < 0 or not ca[y] else -_REPEAT
+            g = join(a, y)
             join_a.append(g)
             total_a += g
         best, best_partner = floor, -2
@@ -527,29 +580,21 @@ class _Search:
         for k, b in enumerate(table):
             if b in avoid:
                 continue
-            wb, cb = weight[b], count[b]
             # b leaves `target` (losing its pairs there) and takes a's seat.
             gain = total_a - join_a[k] - held
             for m, y in enumerate(table):
                 if m != k:
-                    w = wb[y]
-                    gain -= w if w < 0 or cb[y] == 1 else -_REPEAT
+                    gain -= held_by(b, y)
             for x in source_table:
                 if x != a:
-                    w = wb[x]
-                    gain += w if w < 0 or not cb[x] else -_REPEAT
+                    gain += join(b, x)
             if gain > best:
                 best, best_partner = gain, b
         return best, best_partner
 
     def _seat_worth(self, r: int, a: int) -> int:
-        weight, count = self.weight[a], self.count[a]
-        worth = 0
-        for x in self.tables[r][self.where[r][a]]:
-            if x != a:
-                w = weight[x]
-                worth += w if w < 0 or count[x] == 1 else -_REPEAT
-        return worth
+        held = self._held
+        return sum(held(a, x) for x in self.tables[r][self.where[r][a]] if x != a)
 
     def _try_person(self, r: int, a: int, everywhere: bool = False) -> bool:
         """Find and make the best improving move that seats a with one of its candidates (or,
@@ -585,13 +630,8 @@ class _Search:
         return True
 
     def _join_sum(self, a: int, table: list[int], skip: int) -> int:
-        wa, ca = self.weight[a], self.count[a]
-        total = 0
-        for y in table:
-            if y != skip:
-                w = wa[y]
-                total += w if w < 0 or not ca[y] else -_REPEAT
-        return total
+        join = self._join
+        return sum(join(a, y) for y in table if y != skip)
 
     def _try_chain_bfs(self, r: int, a: int) -> bool:
         """The ejection chain found breadth first: each person ejected keeps the best gain that
@@ -620,7 +660,14 @@ class _Search:
                 while step in parent:
                     step, table_no = parent[step]
                     used.add(table_no)
-                values, count, weight = self.values[person], self.count[person], self.weight[person]
+                values, count = self.values[person], self.count[person]
+                weight, met_firm = self.weight[person], self.firm_met[person]
+                own, firm, firm_met, company = (
+                    self.company[person],
+                    self.firm,
+                    self.firm_met,
+                    self.company,
+                )
                 for c in self.candidates[person]:
                     if gain + values[c] * big <= 0:
                         break
@@ -629,7 +676,15 @@ class _Search:
                         continue
                     used.add(target)
                     table = tables[target]
-                    joins = [w if (w := weight[y]) < 0 or not count[y] else -_REPEAT for y in table]
+                    # _join(person, y) for each, written out: this is the search's hot loop.
+                    joins = [
+                        w
+                        if (w := weight[y]) < 0
+                        else -_REPEAT
+                        if count[y]
+                        else w - firm * ((met_firm[company[y]] > 0) + (firm_met[y][own] > 0))
+                        for y in table
+                    ]
                     total = gain + sum(joins)
                     for b, join_b in zip(table, joins, strict=True):
                         joined = total - join_b
@@ -768,12 +823,315 @@ class _Search:
         return plan
 
 
-def plan_seating(
-    instance: Instance, *, seed: int = 0, time_limit: float | None = None
-) -> list[list[list[str]]]:
-    """All rounds of the event (played ones as they were), each a list of tables of ids."""
+# --- exact search on small events ----------------------------------------------------------------
+
+# Events up to this many people get the complete search after the heuristic (docs/seating.md,
+# "Exact on small events").
+EXACT_MAX_PEOPLE = 40
+# Search steps (tablemates tried) the exact search may spend: first on the repeats, then on the
+# value. Counted, not timed, so a plan stays the same for a seed on any machine; a million take
+# about one to three seconds on the development machine, fewer people and pairs go faster.
+EXACT_REPEAT_NODES = 150_000
+EXACT_VALUE_NODES = 30_000
+# Further seeds of the heuristic tried on a small event that has more repeats than the bound.
+EXACT_RESTARTS = 2
+# Steps the search may spend, in all, re-planning only the worst one, two or three rounds; only
+# from this many people on (below, the full search decides most events by itself).
+EXACT_PARTIAL_NODES = 1_000_000
+EXACT_PARTIAL_MIN_PEOPLE = 20
+
+
+class _Stop(Exception):
+    """Ends the exact search: a first plan found, or the node budget spent."""
+
+
+class _Exact:
+    """Complete search over the rounds still to plan, round by round and table by table.
+
+    Each round is a partition of the people present into tables of the layout's sizes. The
+    search picks one unseated person (the round's anchor first, then the one with the fewest
+    possible tablemates) and branches over every table that person can sit at: every size still
+    open and every set of tablemates. So every partition of a round is reached exactly once, and
+    every plan once per order of interchangeable rounds; of those orders only the one whose
+    anchor tables do not go down is searched (the rounds of one presence can be sorted so, with
+    the same repeats and value). Branches are cut only where the counting bounds prove that no
+    plan below them has few enough repeats or a higher score, so a search that runs to the end
+    has seen every plan that matters."""
+
+    def __init__(self, instance: Instance, values: list[list[int]]):
+        people = instance.attendees
+        self.n = n = len(people)
+        index = {a.id: i for i, a in enumerate(people)}
+        companies = {c: k for k, c in enumerate(sorted({a.company for a in people}))}
+        self.company = company = [companies[a.company] for a in people]
+        self.values = values
+        self.firm = instance.firm_penalty
+        self.other_firm = [
+            sum(1 << j for j in range(n) if company[j] != company[i]) for i in range(n)
+        ]
+        self.count = [[0] * n for _ in range(n)]
+        everyone = (1 << n) - 1
+        self.unmet = [everyone & ~(1 << i) for i in range(n)]
+        self.firm_met = [[0] * len(companies) for _ in range(n)]
+        self.score = 0
+        self.repeats = 0
+        for tables in instance.fixed_rounds:
+            for table in tables:
+                self._seat([index[p] for p in table])
+        self.free = list(range(len(instance.fixed_rounds), instance.rounds))
+        self.present = [sum(1 << index[p] for p in _present(instance, r)) for r in self.free]
+        self.sizes = [
+            tuple(table_sizes(mask.bit_count(), instance.table_size)) for mask in self.present
+        ]
+        # The last earlier free round with the same people present: such rounds can swap.
+        self.same_as = []
+        for k, mask in enumerate(self.present):
+            earlier = [j for j in range(k) if self.present[j] == mask]
+            self.same_as.append(earlier[-1] if earlier else -1)
+        rounds = len(self.free)
+        # From free round k on, per person: the fewest and the most seats next to others, and
+        # everyone they share a round with.
+        self.need_from = [[0] * n for _ in range(rounds + 1)]
+        self.seats_from = [[0] * n for _ in range(rounds + 1)]
+        self.met_from = [[0] * n for _ in range(rounds + 1)]
+        for k in range(rounds - 1, -1, -1):
+            mask, sizes = self.present[k], self.sizes[k]
+            for i in range(n):
+                here = mask >> i & 1
+                self.need_from[k][i] = self.need_from[k + 1][i] + here * (sizes[-1] - 1)
+                self.seats_from[k][i] = self.seats_from[k + 1][i] + here * (sizes[0] - 1)
+                self.met_from[k][i] = self.met_from[k + 1][i] | (mask & ~(1 << i) if here else 0)
+        # Partners by value, best first (stable: ties by index).
+        self.by_value = [sorted(range(n), key=row.__getitem__, reverse=True) for row in values]
+        self.tables: list[list[list[int]]] = [[] for _ in self.free]
+
+    # -- the plan so far --
+
+    def _seat(self, table: list[int]) -> None:
+        count, company, firm_met, values = self.count, self.company, self.firm_met, self.values
+        for k, a in enumerate(table):
+            for b in table[k + 1 :]:
+                if count[a][b]:
+                    self.repeats += 1
+                else:
+                    self.score += values[a][b] - self.firm * (
+                        (firm_met[a][company[b]] > 0) + (firm_met[b][company[a]] > 0)
+                    )
+                    firm_met[a][company[b]] += 1
+                    firm_met[b][company[a]] += 1
+                    self.unmet[a] &= ~(1 << b)
+                    self.unmet[b] &= ~(1 << a)
+                count[a][b] += 1
+                count[b][a] += 1
+
+    def _unseat(self, table: list[int]) -> None:
+        count, company, firm_met, values = self.count, self.company, self.firm_met, self.values
+        for k, a in enumerate(table):
+            for b in table[k + 1 :]:
+                count[a][b] -= 1
+                count[b][a] -= 1
+                if count[a][b]:
+                    self.repeats -= 1
+                else:
+                    firm_met[a][company[b]] -= 1
+                    firm_met[b][company[a]] -= 1
+                    self.score -= values[a][b] - self.firm * (
+                        (firm_met[a][company[b]] > 0) + (firm_met[b][company[a]] > 0)
+                    )
+                    self.unmet[a] |= 1 << b
+                    self.unmet[b] |= 1 << a
+
+    # -- bounds for the rounds from free round k on --
+
+    def repeat_bound(self, k: int) -> int:
+        """Repeats still to come at least: person i sits next to need_from[k][i] people in
+        those rounds, and only the new ones of another firm present with i are no repeat."""
+        missing = 0
+        need, met_from = self.need_from[k], self.met_from[k]
+        for i in range(self.n):
+            if need[i]:
+                fresh = (self.unmet[i] & self.other_firm[i] & met_from[i]).bit_count()
+                if need[i] > fresh:
+                    missing += need[i] - fresh
+        # Each repeat is a pair: it counts for two people.
+        return (missing + 1) // 2
+
+    def value_bound(self, k: int) -> int:
+        """Score still to gain at most: each person's best new partners for the seats left,
+        halved (every pair counted from both sides); the firm penalty only lowers it."""
+        total = 0
+        seats, met_from, values = self.seats_from[k], self.met_from[k], self.values
+        for i in range(self.n):
+            left = seats[i]
+            if not left:
+                continue
+            open_ = self.unmet[i] & self.other_firm[i] & met_from[i]
+            row = values[i]
+            for j in self.by_value[i]:
+                if row[j] <= 0 or not left:
+                    break
+                if open_ >> j & 1:
+                    total += row[j]
+                    left -= 1
+        return total // 2
+
+    # -- the search --
+
+    def search(
+        self, max_repeats: int, floor: int | None, nodes: int, deadline: float | None
+    ) -> tuple[list[list[list[int]]] | None, bool]:
+        """The best plan of the free rounds with at most max_repeats repeats (counting the played
+        rounds) and a score above floor (None: the first such plan), and whether the search ran to
+        the end."""
+        self.limit, self.floor, self.first_only = max_repeats, floor, floor is None
+        self.nodes_left, self.deadline = nodes, deadline
+        self.best: list[list[list[int]]] | None = None
+        complete = True
+        try:
+            self._round(0)
+        except _Stop:
+            complete = self.first_only and self.best is not None
+        return self.best, complete
+
+    def _round(self, k: int) -> None:
+        if k == len(self.free):
+            if self.floor is None or self.score > self.floor:
+                self.best = [[list(t) for t in tables] for tables in self.tables]
+                if self.first_only:
+                    raise _Stop
+                self.floor = self.score
+            return
+        if self.repeats + self.repeat_bound(k) > self.limit:
+            return
+        if self.floor is not None and self.score + self.value_bound(k) <= self.floor:
+            return
+        self._table(k, self.present[k], self.sizes[k])
+
+    def _table(self, k: int, unseated: int, sizes: tuple[int, ...]) -> None:
+        if not unseated:
+            self._round(k + 1)
+            return
+        # Choosing the person costs about as much as trying ten tablemates.
+        self.nodes_left -= 10
+        may_repeat = self.repeats < self.limit
+        tables = self.tables[k]
+        if not tables:
+            # The anchor: the first person present; it orders interchangeable rounds.
+            person = (unseated & -unseated).bit_length() - 1
+        else:
+            person, fewest = -1, self.n + 1
+            rest = unseated
+            while rest:
+                low = rest & -rest
+                i = low.bit_length() - 1
+                rest ^= low
+                allowed = self.other_firm[i] & unseated
+                if not may_repeat:
+                    allowed &= self.unmet[i]
+                options = allowed.bit_count()
+                if options < fewest:
+                    person, fewest = i, options
+        allowed = self.other_firm[person] & unseated
+        if not may_repeat:
+            allowed &= self.unmet[person]
+        candidates = [j for j in self.by_value[person] if allowed >> j & 1]
+        floor_table: tuple[int, ...] | None = None
+        if not tables and self.same_as[k] >= 0:
+            floor_table = tuple(sorted(self.tables[self.same_as[k]][0]))
+        for size in sorted(set(sizes), reverse=True):
+            position = sizes.index(size)
+            left = sizes[:position] + sizes[position + 1 :]
+            for mates in self._mates(person, candidates, size - 1):
+                table = [person, *mates]
+                if floor_table is not None and tuple(sorted(table)) < floor_table:
+                    continue
+                self.nodes_left -= 1
+                if self.nodes_left < 0 or (
+                    self.deadline is not None
+                    and not self.nodes_left % 512
+                    and time.perf_counter() > self.deadline
+                ):
+                    raise _Stop
+                self._seat(table)
+                tables.append(table)
+                try:
+                    if self.repeats <= self.limit:
+                        seated = 0
+                        for p in table:
+                            seated |= 1 << p
+                        self._table(k, unseated & ~seated, left)
+                finally:
+                    # Also when _Stop ends the search: the next search starts from the same state.
+                    tables.pop()
+                    self._unseat(table)
+
+    def _mates(self, person: int, candidates: list[int], wanted: int):
+        """Every set of `wanted` tablemates for person from candidates (in their order), no two of
+        one firm and no more repeats than the limit allows."""
+        chosen: list[int] = []
+        other_firm, count = self.other_firm, self.count
+        spare = self.limit - self.repeats
+
+        def extend(start: int, spare: int):
+            if len(chosen) == wanted:
+                yield list(chosen)
+                return
+            for position in range(start, len(candidates) - (wanted - len(chosen)) + 1):
+                # Every tablemate tried counts as work, so the budget follows the time.
+                self.nodes_left -= 1
+                c = candidates[position]
+                cost = 0
+                fits = True
+                for m in chosen:
+                    if not other_firm[m] >> c & 1:
+                        fits = False
+                        break
+                    cost += count[m][c] > 0
+                if not fits:
+                    continue
+                cost += count[person][c] > 0
+                if cost > spare:
+                    continue
+                chosen.append(c)
+                yield from extend(position + 1, spare - cost)
+                chosen.pop()
+
+        yield from extend(0, spare)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan and what is proven about it (docs/seating.md, "Exact on small events")."""
+
+    rounds: list[list[list[str]]]
+    report: PlanReport
+    # No valid plan has fewer repeats.
+    repeats_proven_minimal: bool
+    # ... and none with as few repeats has a higher score.
+    proven_optimal: bool
+    # Repeats every valid plan has at least (the counting bound, or the search's proof).
+    repeat_lower_bound: int
+    # "complete", "cut short" (the heuristic's plan, or the best the search found in time) or
+    # "not run" (too many people, or no time left).
+    exact_search: str
+
+    @property
+    def repeat_free_proven(self) -> bool:
+        """A plan without repeats, or a proof that none exists."""
+        return self.repeats_proven_minimal
+
+
+def repeat_lower_bound(instance: Instance) -> int:
+    """Repeats every valid plan has at least: each person sits next to at least (smallest table
+    - 1) people per round left, and only as many of those can be new as there are people of other
+    firms present with them whom they have not met; the played rounds' repeats count too."""
     validate(instance)
-    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    exact = _Exact(instance, _value_matrix(instance.attendees, instance.weights))
+    return exact.repeats + exact.repeat_bound(0)
+
+
+def _heuristic(instance: Instance, seed: int, deadline: float | None) -> _Search:
+    """The planner's search (docs/seating.md, "How the planner works")."""
     search = _Search(instance, random.Random(seed), deadline)
     free = range(len(instance.fixed_rounds), instance.rounds)
     for r in free:
@@ -792,7 +1150,154 @@ def plan_seating(
         # those braces.
         if search._colleagues_at_table(r):
             search._safe_round(r, table_sizes(len(search.present[r]), instance.table_size))
-    return search.result()
+    return search
+
+
+def _from_exact(
+    instance: Instance, found: list[list[list[int]]], seed: int, deadline: float | None
+) -> tuple[list[list[list[str]]], PlanReport]:
+    """The exact search's rounds, polished by the local search where that helps (its moves never
+    add a repeat; the better of the two by repeats, then score, is kept)."""
+    ids = [a.id for a in instance.attendees]
+    played = [[list(t) for t in tables] for tables in instance.fixed_rounds]
+    rounds = played + [[sorted(ids[p] for p in table) for table in tables] for tables in found]
+    report = check_plan(instance, rounds)
+    search = _Search(instance, random.Random(seed), deadline)
+    for k, tables in enumerate(found):
+        for table in tables:
+            search._add_table(len(played) + k, list(table))
+    for r in range(len(played), instance.rounds):
+        search.improve_round(r, passes=2)
+    polished = search.result()
+    better = check_plan(instance, polished)
+    if not better.violations and (better.repeats, -better.score) < (report.repeats, -report.score):
+        return polished, better
+    return rounds, report
+
+
+def _replan_worst_rounds(
+    instance: Instance,
+    rounds: list[list[list[str]]],
+    report: PlanReport,
+    values: list[list[int]],
+    seed: int,
+    deadline: float | None,
+) -> tuple[list[list[list[str]]], PlanReport] | None:
+    """A plan with fewer repeats found by keeping the heuristic's best rounds and searching only
+    the one, two or three rounds with the most repeats again (None when that finds none). Only
+    where every round to plan has the same people present, so kept rounds may come first."""
+    played = len(instance.fixed_rounds)
+    free = list(range(played, instance.rounds))
+    if len(free) < 2 or len({frozenset(_present(instance, r)) for r in free}) > 1:
+        return None
+    met: dict[frozenset[str], int] = {}
+    for tables in rounds:
+        for table in tables:
+            for k, a in enumerate(table):
+                for b in table[k + 1 :]:
+                    met[frozenset((a, b))] = met.get(frozenset((a, b)), 0) + 1
+    trouble = {
+        r: sum(
+            met[frozenset((a, b))] > 1
+            for table in rounds[r]
+            for k, a in enumerate(table)
+            for b in table[k + 1 :]
+        )
+        for r in free
+    }
+    worst = sorted(free, key=lambda r: (-trouble[r], r))
+    index = {a.id: i for i, a in enumerate(instance.attendees)}
+    nodes = EXACT_PARTIAL_NODES
+    for redo in (1, 2, 3):
+        if redo >= len(free) or not trouble[worst[redo - 1]]:
+            break
+        kept = [r for r in free if r not in worst[:redo]]
+        part = Instance(
+            attendees=instance.attendees,
+            rounds=instance.rounds,
+            table_size=instance.table_size,
+            absent=instance.absent,
+            fixed_rounds=(
+                *instance.fixed_rounds,
+                *(tuple(tuple(t) for t in rounds[r]) for r in kept),
+            ),
+            weights=instance.weights,
+            name=instance.name,
+            firm_penalty=instance.firm_penalty,
+        )
+        exact = _Exact(part, values)
+        limit = exact.repeats + exact.repeat_bound(0)
+        while limit < report.repeats and nodes > 0:
+            found, complete = exact.search(limit, None, nodes, deadline)
+            nodes = exact.nodes_left
+            if found is not None:
+                kept_tables = [[[index[p] for p in t] for t in rounds[r]] for r in kept]
+                return _from_exact(instance, kept_tables + found, seed, deadline)
+            if not complete:
+                break
+            limit += 1
+    return None
+
+
+def plan_event(instance: Instance, *, seed: int = 0, time_limit: float | None = None) -> Plan:
+    """The plan of every round (played ones as they were) and what is proven about it.
+
+    The heuristic plans first. On events of at most EXACT_MAX_PEOPLE people the exact search
+    then decides, within its node budget, whether fewer repeats are possible (and finds such a
+    plan), and then whether a higher score is; where it runs out, the plan says so."""
+    validate(instance)
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    search = _heuristic(instance, seed, deadline)
+    rounds = search.result()
+    report = check_plan(instance, rounds)
+    if len(instance.attendees) > EXACT_MAX_PEOPLE or search.out_of_time():
+        lower = 0 if not report.repeats else repeat_lower_bound(instance)
+        return Plan(rounds, report, report.repeats <= lower, False, lower, "not run")
+    exact = _Exact(instance, search.values)
+    lower = exact.repeats + exact.repeat_bound(0)
+    # The heuristic depends on its seed; on a small event a few more runs are cheap.
+    for restart in range(1, EXACT_RESTARTS + 1):
+        if report.repeats <= lower or search.out_of_time():
+            break
+        again = _heuristic(instance, seed + restart, deadline).result()
+        other = check_plan(instance, again)
+        if (other.repeats, -other.score) < (report.repeats, -report.score):
+            rounds, report = again, other
+    if report.repeats > lower and len(instance.attendees) >= EXACT_PARTIAL_MIN_PEOPLE:
+        better = _replan_worst_rounds(instance, rounds, report, search.values, seed, deadline)
+        if better is not None:
+            rounds, report = better
+    status = "complete"
+    nodes = EXACT_REPEAT_NODES
+    # First the repeats: is a plan with `limit` repeats possible, from the bound up?
+    while lower < report.repeats:
+        found, complete = exact.search(lower, None, nodes, deadline)
+        nodes = max(0, exact.nodes_left)
+        if not complete:
+            status = "cut short"
+            break
+        if found is not None:
+            rounds, report = _from_exact(instance, found, seed, deadline)
+            break
+        # None with `lower` repeats: every plan has more.
+        lower += 1
+    minimal = report.repeats <= lower
+    optimal = False
+    if minimal:
+        # Then the score among the plans with that few repeats.
+        found, optimal = exact.search(report.repeats, report.score, EXACT_VALUE_NODES, deadline)
+        if found is not None:
+            rounds, report = _from_exact(instance, found, seed, deadline)
+        if not optimal:
+            status = "cut short"
+    return Plan(rounds, report, minimal, optimal, lower, status)
+
+
+def plan_seating(
+    instance: Instance, *, seed: int = 0, time_limit: float | None = None
+) -> list[list[list[str]]]:
+    """All rounds of the event (played ones as they were), each a list of tables of ids."""
+    return plan_event(instance, seed=seed, time_limit=time_limit).rounds
 
 
 # --- JSON --------------------------------------------------------------------------------------
@@ -823,6 +1328,9 @@ def instance_from_json(data: dict) -> Instance:
     weights = Weights(
         **{k: raw_weights[k] for k in ("tag", "industry", "wish") if k in raw_weights}
     )
+    firm_penalty = raw_weights.get("firm", FIRM_PENALTY)
+    if not isinstance(firm_penalty, int) or isinstance(firm_penalty, bool) or firm_penalty < 0:
+        raise PlanningError("value_weights.firm must be a whole number, 0 or more.")
     raw_people = data.get("attendees")
     if not isinstance(raw_people, list):
         raise PlanningError("attendees must be a list.")
@@ -875,6 +1383,7 @@ def instance_from_json(data: dict) -> Instance:
         fixed_rounds=fixed,
         weights=weights,
         name=str(name),
+        firm_penalty=firm_penalty,
     )
     validate(instance)
     return instance

@@ -11,6 +11,7 @@ import pytest
 from companies.matching import Weights
 from companies.matching import value as match_value
 from matchmaking.planner import (
+    FIRM_PENALTY,
     Attendee,
     Instance,
     PlanningError,
@@ -218,6 +219,12 @@ def test_a_valid_small_event_reads():
     assert len(instance_from_json(event_json()).attendees) == 6
 
 
+def test_the_firm_penalty_reads_from_the_value_weights():
+    assert instance_from_json(event_json()).firm_penalty == FIRM_PENALTY
+    weights = {"tag": 3, "industry": 1, "wish": 10, "firm": 0}
+    assert instance_from_json(event_json(value_weights=weights)).firm_penalty == 0
+
+
 @pytest.mark.parametrize(
     "changes",
     [
@@ -238,6 +245,8 @@ def test_a_valid_small_event_reads():
         {"fixed_rounds": [[["A0", "A1"], ["A2", "A9"], ["A4", "A5"]]]},  # unknown id
         {"fixed_rounds": [[["A0", "A1", "A2", "A4", "A5", "A3"]]]},  # not the layout
         {"value_weights": {"tag": "many"}},
+        {"value_weights": {"firm": -1}},
+        {"value_weights": {"firm": "none"}},
     ],
 )
 def test_bad_input_is_refused_with_a_planning_error(changes):

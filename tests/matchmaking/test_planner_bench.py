@@ -21,6 +21,11 @@ def test_the_planner_is_at_least_as_good_as_the_greedy_baseline_on_the_smallest_
     assert planned.value >= greedy.value - 2
     assert greedy.value <= bound <= upper_bound(instance)
     assert planned.value <= bound
+    # The score's bound: below the value's, above every plan's score.
+    score_bound = lp_bound(instance, score=True)
+    assert score_bound <= bound
+    assert planned.score <= score_bound
+    assert greedy.score <= score_bound
 
 
 def test_the_baseline_for_tables_of_four_keeps_the_rules():

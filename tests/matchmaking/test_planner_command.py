@@ -23,6 +23,10 @@ def test_it_writes_a_plan_for_an_event_file(tmp_path):
     assert len(written["rounds"]) == 4
     assert written["meta"]["seed"] == 3
     assert written["meta"]["repeats"] == 0
+    # No repeats: nothing could have fewer; the value is not proven best on twelve people.
+    assert written["meta"]["repeats_proven_minimal"] is True
+    assert written["meta"]["exact_search"] in {"complete", "cut short"}
+    assert written["meta"]["score"] <= written["meta"]["value"]
 
 
 def test_it_refuses_bad_input_and_writes_nothing(tmp_path):

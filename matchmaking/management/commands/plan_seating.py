@@ -12,7 +12,7 @@ from matchmaking.planner import (
     PlanningError,
     check_plan,
     instance_from_json,
-    plan_seating,
+    plan_event,
     plan_to_json,
 )
 
@@ -37,27 +37,41 @@ class Command(BaseCommand):
         try:
             instance = instance_from_json(data)
             started = time.perf_counter()
-            rounds = plan_seating(instance, seed=options["seed"], time_limit=options["time_limit"])
+            plan = plan_event(instance, seed=options["seed"], time_limit=options["time_limit"])
             seconds = time.perf_counter() - started
         except PlanningError as error:
             raise CommandError(str(error)) from error
+        rounds = plan.rounds
         report = check_plan(instance, rounds)
         if report.violations:
             # Never write a plan that breaks a hard rule.
             raise CommandError("The plan breaks rules: " + "; ".join(report.violations))
         meta = {
-            "algorithm": "greedy seeds + swap and ejection-chain search",
+            "algorithm": "greedy seeds + swap and ejection-chain search, exact search up to 40",
             "seed": options["seed"],
             "seconds": round(seconds, 3),
             "repeats": report.repeats,
             "value": report.value,
+            "firm_repeats": report.firm_repeats,
+            "score": report.score,
+            "repeats_proven_minimal": plan.repeats_proven_minimal,
+            "repeat_lower_bound": plan.repeat_lower_bound,
+            "proven_optimal": plan.proven_optimal,
+            "exact_search": plan.exact_search,
         }
         # Written only now, so bad input leaves no file behind.
         Path(options["output"]).write_text(
             json.dumps(plan_to_json(instance, rounds, meta), ensure_ascii=False) + "\n",
             encoding="utf-8",
         )
+        proof = (
+            "optimal"
+            if plan.proven_optimal
+            else "fewest repeats"
+            if plan.repeats_proven_minimal
+            else f"at least {plan.repeat_lower_bound} repeats"
+        )
         self.stdout.write(
-            f"{instance.name or source.stem}: {len(rounds)} rounds, {report.repeats} repeats, "
-            f"value {report.value}, {seconds:.2f} s -> {options['output']}"
+            f"{instance.name or source.stem}: {len(rounds)} rounds, {report.repeats} repeats "
+            f"({proof}), value {report.value}, {seconds:.2f} s -> {options['output']}"
         )
