@@ -223,7 +223,10 @@ def report_sections(result: Figures) -> list[ReportSection]:
                     (_("Speed-dating meetings held"), result.meetings),
                     (_("Mutual follow-ups"), result.mutual_follow_ups),
                     (_("Cooperations confirmed"), result.cooperations),
-                    (_("Of these, not without the KAG network"), result.cooperations_not_without_kag),
+                    (
+                        _("Of these, not without the KAG network"),
+                        result.cooperations_not_without_kag,
+                    ),
                 ],
             ),
         ],
@@ -288,7 +291,5 @@ def stories_of(period: Period) -> QuerySet[Story]:
         .filter(published_at__gte=period.starts_at, published_at__lt=period.ends_before)
     )
     if period.town is not None:
-        found = found.filter(
-            pk__in=Story.objects.filter(companies__town=period.town).values("pk")
-        )
+        found = found.filter(pk__in=Story.objects.filter(companies__town=period.town).values("pk"))
     return found.order_by("published_at", "pk")
