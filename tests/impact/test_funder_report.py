@@ -21,7 +21,7 @@ from tests.factories import (
     TownFactory,
     UserFactory,
 )
-from tests.impact.test_figures import END, START, past_event, place, region  # noqa: F401
+from tests.impact.test_figures import END, START, past_event, place
 from tests.portal.test_home import publish_story
 from tests.stories.helpers import cooperation_of, story_about
 
@@ -115,7 +115,8 @@ def test_the_wished_topics_are_grouped_and_counted(staff_client, region):
     topics = topics[: topics.index("</table>")]
     assert topics.count('<tr><th scope="row">') == 5
     assert '<tr><th scope="row">Fachkräfte</th><td class="text-end">4</td></tr>' in topics
-    assert "fachkräfte" not in html and "Fach-Kräfte" not in html
+    assert "fachkräfte" not in html
+    assert "Fach-Kräfte" not in html
 
 
 def test_grouping_keeps_the_spelling_most_people_used():
@@ -141,7 +142,8 @@ def test_only_published_stories_of_the_period_are_in_the_report(staff_client):
     html = report(staff_client, period).content.decode()
 
     assert shown.title in html
-    assert "Feinwerk GmbH" in html and "Spannwerk GmbH" in html  # with its firms
+    assert "Feinwerk GmbH" in html  # with its firms
+    assert "Spannwerk GmbH" in html
     assert f"{shown.get_absolute_url()}" in html
     assert earlier.title not in html
     assert draft.title not in html
