@@ -34,6 +34,8 @@ def cached_headline() -> Headline:
 def network_figures() -> dict:
     result = cached_headline()
     return {
+        # A network that has just begun shows no row of zeros.
+        "anything": bool(result.events or result.meetings or result.cooperations),
         "since": result.period.start,
         "figures": [
             (result.events, ngettext("event held", "events held", result.events)),

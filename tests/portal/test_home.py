@@ -139,10 +139,12 @@ def test_the_visitor_sees_the_next_three_events_open_for_registration(client):
     assert 'id="register"' in page
 
 
-def test_without_coming_events_the_home_page_says_so(client):
+def test_a_network_that_has_just_begun_shows_no_events_and_no_zeros(client):
     html = client.get("/").content.decode()
     assert "Zur Veranstaltung anmelden" not in html
+    assert "Zurzeit ist keine Veranstaltung zur Anmeldung offen." in html
     assert reverse("events:list") in html
+    assert "home-figure" not in html
 
 
 def test_the_network_figures_are_the_dashboards(client, region):
