@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from events.models import Feedback
 from matchmaking.models import Seat, SeatingPlan
 from tests.browser.axe import assert_accessible
-from tests.browser.helpers import DESKTOP, SCREENSHOT_DIR, screenshot
+from tests.browser.helpers import DESKTOP, PHONE, SCREENSHOT_DIR, screenshot
 from tests.factories import DEFAULT_PASSWORD, CompanyFactory, StaffFactory
 from tests.portal.test_home import (
     coming_event,
@@ -105,6 +105,11 @@ def test_staff_print_the_funder_report_on_a4(page, site_pages):
     expect(page.locator(".report-topics tbody tr").first).to_contain_text("3")
     assert_accessible(page)
     screenshot(page, "funder-report-screen")
+    # Staff may open it on a phone too: nothing scrolls sideways but the wide tables' regions.
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page)
+    screenshot(page, "funder-report-phone")
 
     # About the width of A4 between its margins (180 mm), printed.
     page.set_viewport_size({"width": 680, "height": 1000})
