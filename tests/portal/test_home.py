@@ -131,7 +131,7 @@ def test_the_visitor_sees_the_next_three_events_open_for_registration(client):
     assert positions == sorted(positions)  # soonest first
     for event in shown:
         assert f'href="{event.get_absolute_url()}#register"' in html
-    assert html.count("Zur Veranstaltung anmelden") == 3
+    assert html.count('class="btn btn-primary home-event-register"') == 3
     for hidden in (fourth.title, "Entwurf", "Abgesagt", "Nur geladene Gäste", "Frist vorbei"):
         assert hidden not in html
     # The button leads to the registration section of the event's page.
@@ -140,9 +140,9 @@ def test_the_visitor_sees_the_next_three_events_open_for_registration(client):
 
 
 def test_a_network_that_has_just_begun_shows_no_events_and_no_zeros(client):
-    html = client.get("/").content.decode()
-    assert "Zur Veranstaltung anmelden" not in html
-    assert "Zurzeit ist keine Veranstaltung zur Anmeldung offen." in html
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "home-event-register" not in html
+    assert "No event is open for registration right now." in html
     assert reverse("events:list") in html
     assert "home-figure" not in html
 
@@ -168,32 +168,32 @@ def test_the_network_figures_are_the_dashboards(client, region):
     assert f"Since {default_period().start:%B %Y}" in html
 
 
-def test_the_figures_speak_german_and_the_singular(client):
+def test_the_home_page_speaks_german_and_the_singular(client):
     held_event(10)
+    coming_event(5)
 
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
 
+    assert "Zur Veranstaltung anmelden" in html
     assert "Was das Netzwerk bewegt hat" in html
     assert '<span class="home-figure-label">durchgeführte Veranstaltung</span>' in html
     assert '<span class="home-figure-label">Gespräche beim Speed-Dating</span>' in html
 
 
 def test_a_confirmed_cooperation_counts_on_the_next_request(client, region):
-    client.force_login(MembershipFactory().user)  # logged in: the page itself is not kept
-    assert (
-        '<span class="home-figure-number">2</span> <span class="home-figure-label">bestätigte'
-        in (client.get("/").content.decode())
+    # Logged in, the page itself is not kept: the figures' own cache must go stale.
+    client.force_login(MembershipFactory(user__preferred_language="en").user)
+    confirmed_cooperations = '<span class="home-figure-label">confirmed cooperations</span>'
+    assert f'<span class="home-figure-number">2</span> {confirmed_cooperations}' in (
+        client.get("/").content.decode()
     )
 
-    open_one = Cooperation.objects.exclude(parties__confirmed_at__isnull=True).count()
-    assert open_one == 2
     party = CooperationParty.objects.get(confirmed_at__isnull=True)
     party.confirmed_at = timezone.now()
     party.save()
 
-    assert (
-        '<span class="home-figure-number">3</span> <span class="home-figure-label">bestätigte'
-        in (client.get("/").content.decode())
+    assert f'<span class="home-figure-number">3</span> {confirmed_cooperations}' in (
+        client.get("/").content.decode()
     )
 
 
@@ -268,7 +268,7 @@ def test_the_home_page_takes_a_fixed_number_of_queries(
         publish_story(f"Geschichte {number}")
     with django_assert_max_num_queries(budget):
         html = client.get("/").content.decode()
-    assert html.count("Zur Veranstaltung anmelden") == 3
+    assert html.count('class="btn btn-primary home-event-register"') == 3
     # Logged in, the figures come from their own cache on the next visit: only the events and
     # the story are read again.
     if logged_in:
