@@ -2,7 +2,8 @@
 
 One function, `figures(period)`, computes every number the dashboard, the CSV and the printed
 funder report show, so they cannot disagree. It runs a fixed number of queries however much
-data there is. The definitions are written out in docs/impact.md; keep both in step.
+data there is. The definitions are written out in docs/impact.md and, for the funder report's
+readers, in impact/definitions.py; keep all three in step.
 
 Which events count: published or finished events (not drafts, not cancelled ones) that start in
 the period, in the chosen town if there is one. Everything about events (invitations,

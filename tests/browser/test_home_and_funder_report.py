@@ -76,6 +76,10 @@ def test_a_visitor_on_a_phone_goes_from_the_home_page_to_an_events_registration(
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)
     screenshot(page, "home-invites-phone")
+    page.set_viewport_size(DESKTOP)
+    assert_accessible(page)
+    screenshot(page, "home-invites-desktop")
+    page.set_viewport_size(PHONE)
 
     cards.first.get_by_role("link", name=re.compile(r"Zur Veranstaltung anmelden|Register")).click()
     expect(page).to_have_url(re.compile(rf"/events/{first.pk}/#register$"))

@@ -117,6 +117,10 @@ def test_the_wished_topics_are_grouped_and_counted(staff_client, region):
     assert '<tr><th scope="row">Fachkräfte</th><td class="text-end">4</td></tr>' in topics
     assert "fachkräfte" not in html
     assert "Fach-Kräfte" not in html
+    # The dashboard lists the same groups.
+    dashboard = staff_client.get(reverse("impact:dashboard"), QUERY).content.decode()
+    assert "<li>Fachkräfte: 4</li>" in dashboard
+    assert "fachkräfte" not in dashboard
 
 
 def test_grouping_keeps_the_spelling_most_people_used():

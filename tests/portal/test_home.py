@@ -212,6 +212,21 @@ def test_the_newest_published_story_is_shown(client):
     assert "Drehteile Suhl" not in html
 
 
+def test_the_storys_first_image_is_shown_with_its_description(client, settings, tmp_path):
+    from tests.stories.test_images import image_file
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    story = publish_story("Zwei Werkstätten, ein Auftrag")
+    story_services.add_image(
+        story=story, content=image_file().read(), alt_text="Zwei Menschen an einer Drehbank"
+    )
+
+    html = client.get("/").content.decode()
+
+    assert 'class="home-story-card home-story-card-with-image"' in html
+    assert 'alt="Zwei Menschen an einer Drehbank"' in html
+
+
 def test_a_published_event_shows_on_the_next_anonymous_request(client):
     event = coming_event(8, title="Netzwerkabend Suhl", status=Event.Status.DRAFT)
     assert "Netzwerkabend Suhl" not in client.get("/").content.decode()
