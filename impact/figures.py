@@ -2,7 +2,8 @@
 
 One function, `figures(period)`, computes every number the dashboard, the CSV and the printed
 funder report show, so they cannot disagree. It runs a fixed number of queries however much
-data there is. The definitions are written out in docs/impact.md; keep both in step.
+data there is. The definitions are written out in docs/impact.md and, for the funder report's
+readers, in impact/definitions.py; keep all three in step.
 
 Which events count: published or finished events (not drafts, not cancelled ones) that start in
 the period, in the chosen town if there is one. Everything about events (invitations,
@@ -24,6 +25,8 @@ from django.utils import timezone
 from companies.models import Company, Cooperation, HelpOffer, HelpRequest, Town
 from events.models import Event, EventInvitation, Feedback, Registration
 from matchmaking.models import ContactMark, Seat
+
+from .topics import TopicGroup, group_topics
 
 # "Would it have come about without the KAG network?" – the answers that credit the network.
 NOT_WITHOUT_KAG = (Cooperation.WithoutKag.PROBABLY_NOT, Cooperation.WithoutKag.NO)
@@ -67,7 +70,8 @@ class Figures:
     average_rating: float | None = None
     ratings: list[tuple[int, int]] = field(default_factory=list)  # (stars, how many)
     next_formats: list[tuple[str, str, int]] = field(default_factory=list)  # key, label, n
-    topics: list[str] = field(default_factory=list)  # the latest topics people asked for
+    # The topics people asked for, grouped by spelling (impact/topics.py), most wished first.
+    topic_groups: list[TopicGroup] = field(default_factory=list)
     attendance_by_month: list[tuple[date, int]] = field(default_factory=list)
 
     @property
@@ -173,6 +177,27 @@ def meetings_held(period: Period) -> int:
     return sum(row["size"] * (row["size"] - 1) // 2 for row in tables)
 
 
+@dataclass(frozen=True)
+class Headline:
+    """The three figures the home page shows: what the network made happen."""
+
+    period: Period
+    events: int
+    meetings: int
+    cooperations: int
+
+
+def headline(period: Period) -> Headline:
+    """Events held, speed-dating meetings, confirmed cooperations: the same counts as the
+    dashboard's, in three queries."""
+    return Headline(
+        period=period,
+        events=events(period).count(),
+        meetings=meetings_held(period),
+        cooperations=cooperations(period).count(),
+    )
+
+
 def figures(period: Period) -> Figures:
     result = Figures(period=period)
     format_labels = dict(Event.Format.choices)
@@ -241,8 +266,9 @@ def figures(period: Period) -> Figures:
         ((key, str(format_labels[key]), n) for key, n in wished.items() if key in format_labels),
         key=lambda row: (-row[2], row[1]),
     )
-    latest_topics = feedback(period).exclude(topics="").order_by("-created_at")
-    result.topics = list(latest_topics.values_list("topics", flat=True)[:10])
+    result.topic_groups = group_topics(
+        feedback(period).exclude(topics="").values_list("topics", flat=True).iterator()
+    )
     result.attendance_by_month = [
         (row["month"].date() if isinstance(row["month"], datetime) else row["month"], row["n"])
         for row in attendances(period)

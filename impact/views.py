@@ -3,6 +3,7 @@ and the funder report as CSV and for printing. Staff only (`staff_required`)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -12,11 +13,11 @@ from django.utils.translation import pgettext
 from companies.services import csv_io
 from kag_portal.access import staff_required
 
-from . import charts
+from . import charts, definitions
 from .figures import Period, figures
 from .forms import period_form
 from .lists import FIGURE_LISTS
-from .report import report_rows, stars_label
+from .report import report_rows, report_sections, stars_label, stories_of, topics_chart
 
 
 def _period(request: HttpRequest):
@@ -81,7 +82,18 @@ def report(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "result": None}
     if period is not None:
         result = figures(period)
-        context.update(result=result, rows=list(report_rows(result)), query=_query(period))
+        context.update(
+            result=result,
+            sections=report_sections(result),
+            topics_chart=topics_chart(result),
+            stories=list(stories_of(period)),
+            definitions=definitions,
+            # Printed links are written out in full: paper has no link to follow.
+            site_url=settings.SITE_URL,
+            # The CSV's rows, as the report's last table.
+            rows=list(report_rows(result)),
+            query=_query(period),
+        )
     return render(request, "impact/report.html", context)
 
 

@@ -33,6 +33,17 @@ def upcoming_events(*, format: str = "", town=None) -> QuerySet[Event]:
     return _with_seats(_filtered(events, format=format, town=town)).order_by("starts_at", "pk")
 
 
+def open_for_registration(limit: int) -> list[Event]:
+    """The next published events anyone in the network may still register for (the home page):
+    not invited-only, registration deadline not passed, soonest first."""
+    events = Event.objects.filter(
+        status=Event.Status.PUBLISHED,
+        audience=Event.Audience.MEMBERS,
+        registration_deadline__gte=timezone.now(),
+    )
+    return list(_with_seats(events).order_by("starts_at", "pk")[:limit])
+
+
 def past_events(*, format: str = "", town=None) -> QuerySet[Event]:
     events = Event.objects.filter(
         Q(status=Event.Status.FINISHED)

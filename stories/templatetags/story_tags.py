@@ -14,21 +14,16 @@ from stories.services import published_stories
 
 register = template.Library()
 
-HOME_LIMIT = 3
 PAGE_LIMIT = 6
 # A company page's stories are kept until a story, its images, approvals or a company change
 # (the "stories" scope, stories/apps.py); this only frees the memory of pages nobody visits.
 COMPANY_STORIES_SECONDS = 3600
 
 
-@register.inclusion_tag("stories/includes/story_section.html")
-def latest_stories() -> dict:
-    return {
-        "stories": list(published_stories()[:HOME_LIMIT]),
-        "heading": _("Success stories"),
-        "section_id": "stories-heading",
-        "show_all_link": True,
-    }
+@register.inclusion_tag("stories/includes/newest_story.html")
+def newest_story() -> dict:
+    """The home page's story: the one published last."""
+    return {"story": published_stories().first()}
 
 
 @register.simple_tag

@@ -37,8 +37,8 @@ def test_home_page_is_accessible_on_a_phone(page):
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "de")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    expect(page.locator("main a[href='/accounts/signup/']")).to_be_visible()
-    expect(page.locator("main a[href='/events/']")).to_be_visible()
+    expect(page.locator(".hero a[href='/accounts/signup/']")).to_be_visible()
+    expect(page.locator(".hero a[href='/events/']")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "home-phone")
 

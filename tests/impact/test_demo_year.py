@@ -66,7 +66,7 @@ def test_every_figure_of_the_last_twelve_months_is_filled(seeded):
     assert result.requests_answered < result.requests_posted
     assert result.cooperations_not_without_kag < result.cooperations
     assert 3.5 <= result.average_rating <= 5
-    assert result.topics
+    assert result.topic_groups
     assert result.next_formats
 
 

@@ -169,7 +169,10 @@ def test_the_figures_of_a_half_year(region):
     assert result.average_rating == 4.0
     assert result.ratings == [(5, 1), (4, 1), (3, 1), (2, 0), (1, 0)]
     assert [(key, n) for key, _label, n in result.next_formats] == [("company_visit", 2)]
-    assert set(result.topics) == {"Bus", "Kinderbetreuung"}
+    assert [(group.label, group.count) for group in result.topic_groups] == [
+        ("Bus", 1),
+        ("Kinderbetreuung", 1),
+    ]
 
 
 def test_a_town_narrows_events_requests_and_cooperations(region):

@@ -10,8 +10,9 @@ from kag_portal.models import BarrierReport, OutboxMail, SitePage
 pytestmark = pytest.mark.django_db
 
 
-# /companies/ has its own budget, over 500 companies: tests/companies/test_directory.py
-@pytest.mark.parametrize("path", ["/", "/events/", "/stories/", "/impressum/"])
+# /companies/ has its own budget, over 500 companies: tests/companies/test_directory.py; the home
+# page over a filled region: tests/portal/test_home.py
+@pytest.mark.parametrize("path", ["/events/", "/stories/", "/impressum/"])
 def test_public_pages_need_few_queries(client, path, django_assert_max_num_queries):
     seed_towns(lambda line: None)
 
