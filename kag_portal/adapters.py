@@ -83,6 +83,17 @@ class AccountAdapter(DefaultAccountAdapter):
         user.preferred_language = (translation.get_language() or "de")[:2]
         return super().save_user(request, user, form, commit=commit)
 
+    def add_message(self, request, level, message_template=None, *args, **kwargs) -> None:
+        # Confirming the address logs the person in within the same request: "address
+        # confirmed" says enough, a second box "logged in as …" is one more thing to read.
+        if message_template == "account/messages/email_confirmed.txt":
+            request.kag_address_just_confirmed = True
+        elif message_template == "account/messages/logged_in.txt" and getattr(
+            request, "kag_address_just_confirmed", False
+        ):
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
+
     # --- Where a person goes next (kag_portal.onboarding: the higher apps decide) -------------
 
     def get_signup_redirect_url(self, request) -> str:

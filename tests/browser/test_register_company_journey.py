@@ -105,11 +105,9 @@ def test_an_owner_registers_the_company_and_a_colleague_joins_from_the_invitatio
 
     # Step 3: logged in without typing the password again, in the company wizard.
     expect(page).to_have_url(re.compile(r"/companies/new/$"))
+    # One message, not two: "logged in as …" is left out after a confirmation.
     expect(page.get_by_role("status")).to_have_text(
-        [
-            f"Sie haben die E-Mail-Adresse {OWNER} bestätigt.",
-            "Sie sind als Ines Hollerbach eingeloggt.",
-        ]
+        f"Sie haben die E-Mail-Adresse {OWNER} bestätigt."
     )
     expect(page.locator("header a[href='/me/']")).to_have_count(1)
     assert current_step(page).endswith("Unternehmensprofil ausfüllen")
