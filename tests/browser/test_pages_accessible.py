@@ -237,7 +237,7 @@ def test_account_pages_of_a_logged_in_person_are_accessible(page):
     screenshot(page, "delete-errors-phone")
 
     page.goto("/accounts/logout/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Abmelden")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ausloggen")
     assert_accessible(page)
 
 

@@ -96,6 +96,6 @@ def test_a_new_person_signs_up_confirms_logs_in_switches_language_and_logs_out(p
 
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("status")).to_contain_text("signed out")
+    expect(page.get_by_role("status")).to_contain_text("logged out")
     expect(page.locator("header a[href='/accounts/login/']")).to_have_text("Log in")
     assert_accessible(page)

@@ -55,3 +55,17 @@ def test_the_same_words_in_english(client):
     assert set(link_texts(home, "/accounts/login/")) == {"Log in"}
     page = client.get(f"/events/{event.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Log in to register for this event" in page
+
+
+def test_logging_out_is_ausloggen_the_pair_of_einloggen(client):
+    client.force_login(UserFactory())
+
+    home = client.get("/").content.decode()
+    page = client.get("/accounts/logout/").content.decode()
+
+    assert re.search(
+        r'<button type="submit" class="nav-link btn btn-link">Ausloggen</button>', home
+    )
+    main = page[page.index("<main") : page.index("</main>")]
+    assert "<h1>Ausloggen</h1>" in main
+    assert not re.search(r"[Aa]bmeld", main)
