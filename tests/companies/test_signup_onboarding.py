@@ -246,3 +246,34 @@ def test_the_invitation_token_is_never_logged(
 
     token = members.invitation_token(invitation)
     assert all(token not in record.getMessage() for record in caplog.records)
+
+
+def test_after_a_typo_in_the_address_the_signup_form_is_still_there(client, run):
+    # The pending sign-up waits for days (ACCOUNT_LOGIN_TIMEOUT) but never blocks the form.
+    sign_up(client, run, "sabine@tischlerie.example")
+
+    response = client.get("/accounts/signup/")
+
+    assert response.status_code == 200
+    sign_up(client, run, "sabine@tischlerei.example")
+    response = confirm(client, run, "sabine@tischlerei.example")
+    assert logged_in_as(client).email == "sabine@tischlerei.example"
+    assert response["Location"] == "/companies/new/"
+
+
+def test_the_link_opened_two_days_later_still_logs_in(client, run):
+    from allauth.account.internal.stagekit import LOGIN_SESSION_KEY
+
+    sign_up(client, run, "sabine@tischlerei.example")
+    # Two days pass: allauth dates the pending sign-up in the session (its default timeout is
+    # 15 minutes; the portal waits as long as the link is valid).
+    session = client.session
+    pending = session[LOGIN_SESSION_KEY]
+    pending["initiated_at"] -= 2 * 24 * 3600
+    session[LOGIN_SESSION_KEY] = pending
+    session.save()
+
+    response = confirm(client, run, "sabine@tischlerei.example")
+
+    assert logged_in_as(client).email == "sabine@tischlerei.example"
+    assert response["Location"] == "/companies/new/"
