@@ -277,3 +277,9 @@ def test_the_link_opened_two_days_later_still_logs_in(client, run):
 
     assert logged_in_as(client).email == "sabine@tischlerei.example"
     assert response["Location"] == "/companies/new/"
+
+
+def test_the_pages_and_mails_say_three_days_because_the_link_lasts_three(settings):
+    # templates/account/verification_sent.html, email_confirm.html: "valid for three days".
+    assert settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS == 3
+    assert settings.ACCOUNT_LOGIN_TIMEOUT == 3 * 24 * 3600
