@@ -39,7 +39,23 @@ class CompaniesConfig(AppConfig):
         )
 
         self._register_profiles_and_members()
+        self._register_onboarding()
         _invalidate_directory()
+
+    def _register_onboarding(self) -> None:
+        from allauth.account.signals import email_confirmed
+
+        from kag_portal import onboarding
+
+        from . import onboarding as companies_onboarding
+
+        # "Unternehmen registrieren" leads into the company wizard; an invitation link
+        # prefills the sign-up and, once its address is confirmed, makes the person a member.
+        onboarding.register_invitation(companies_onboarding.signup_invitation)
+        onboarding.register_next_step(10, companies_onboarding.next_step)
+        email_confirmed.connect(
+            companies_onboarding.accept_on_confirmation, dispatch_uid="companies-invitation"
+        )
 
     def _register_profiles_and_members(self) -> None:
         from kag_portal import me_sections, personal_data

@@ -7,10 +7,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import get_random_string
+from django.utils.http import urlencode
 
-from . import mail
+from . import mail, onboarding
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,42 @@ class AccountAdapter(DefaultAccountAdapter):
         # A new person starts in the language they signed up in.
         user.preferred_language = (translation.get_language() or "de")[:2]
         return super().save_user(request, user, form, commit=commit)
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs) -> None:
+        # Confirming the address logs the person in within the same request: "address
+        # confirmed" says enough, a second box "logged in as …" is one more thing to read.
+        if message_template == "account/messages/email_confirmed.txt":
+            request.kag_address_just_confirmed = True
+        elif message_template == "account/messages/logged_in.txt" and getattr(
+            request, "kag_address_just_confirmed", False
+        ):
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
+
+    # --- Where a person goes next (kag_portal.onboarding: the higher apps decide) -------------
+
+    def get_signup_redirect_url(self, request) -> str:
+        # After signing up and confirming the address in the same browser session (allauth
+        # logs the person in then): the company wizard, or the company they were invited to.
+        return onboarding.next_step(
+            request, request.user, signup=True
+        ) or super().get_signup_redirect_url(request)
+
+    def get_login_redirect_url(self, request) -> str:
+        # A log-in without ?next=: an invitation opened before logging in, else "Mein Bereich".
+        return onboarding.next_step(
+            request, request.user, signup=False
+        ) or super().get_login_redirect_url(request)
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        request = self.request
+        if request.user.is_authenticated:
+            return super().get_email_verification_redirect_url(email_address)
+        # The link was opened in another browser (or the sign-up session is gone): allauth does
+        # not log in there, so the person logs in with their password and then goes on where
+        # they would have gone right away.
+        login_url = reverse("account_login")
+        then = onboarding.next_step(request, email_address.user, signup=True)
+        if then:
+            return f"{login_url}?{urlencode({'next': then})}"
+        return login_url

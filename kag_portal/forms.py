@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,16 @@ class SignupDetailsForm(forms.Form):
     def signup(self, request, user) -> None:
         user.display_name = self.cleaned_data["display_name"].strip()
         user.save(update_fields=["display_name"])
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's log-in form; its German "Angemeldet bleiben" would say "anmelden", which is the
+    word for events here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Stay logged in")
 
 
 class ProfileForm(forms.ModelForm):

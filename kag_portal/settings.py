@@ -335,9 +335,18 @@ ACCOUNT_ADAPTER = "kag_portal.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "kag_portal.forms.SignupDetailsForm"
+ACCOUNT_FORMS = {"login": "kag_portal.forms.LoginForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Confirming the address logs the person in and the adapter sends them on (the company wizard,
+# or the company whose invitation they followed). allauth does this only in the browser session
+# that signed up: a link opened elsewhere confirms the address and asks for the password
+# (anyone holding the link would otherwise be logged in). The pending sign-up waits as long as
+# the link is valid, not allauth's 15 minutes: a person may read their mail the next day.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_LOGIN_TIMEOUT = ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS * 24 * 3600
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True

@@ -45,6 +45,8 @@ urlpatterns = [
     path("staff/impact/", include("impact.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("staff/newsletter/", include("newsletter.urls_staff")),
+    # Before allauth's own: the sign-up that knows about an invitation opened in this browser.
+    path("accounts/signup/", views.signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     # Last: the legal pages live at the top level (/impressum/, /datenschutz/, …).

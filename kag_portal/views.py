@@ -4,6 +4,7 @@ import json
 import logging
 import time
 
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -21,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.static import serve
 
-from . import mail, me_sections, personal_data
+from . import mail, me_sections, onboarding, personal_data
 from .forms import BarrierReportForm, DeleteAccountForm, ProfileForm
 from .models import MailTopic, SitePage
 from .page_cache import cache_anonymous_page
@@ -272,3 +273,23 @@ def _health_checks() -> tuple[dict, int]:
     if down:
         body["down"] = down
     return body, 503 if down else 200
+
+
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up; after an invitation link it starts with the invited address and says
+    whom the person is about to join (kag_portal.onboarding)."""
+
+    def get_initial(self) -> dict:
+        initial = super().get_initial()
+        invitation = onboarding.invitation_for_signup(self.request)
+        if invitation is not None:
+            initial.setdefault("email", invitation.email)
+        return initial
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["signup_invitation"] = onboarding.invitation_for_signup(self.request)
+        return context
+
+
+signup = SignupView.as_view()

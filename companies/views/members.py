@@ -26,7 +26,8 @@ from ..services import members as service
 from .profile import _context, company_for_member, company_for_owner
 
 SEARCH_RESULTS = 20
-# The invitation a person opened before they had an account; shown on "Mein Bereich" later.
+# The invitation a person opened before they had an account (companies/onboarding.py reads it at
+# sign-up); shown on "Mein Bereich" later.
 SESSION_INVITATION = "companies_invitation"
 
 
@@ -378,8 +379,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.is_authenticated:
         if request.method == "POST":
             return redirect(f"{reverse('account_login')}?{urlencode({'next': here})}")
-        # After signing up and confirming the address the ?next= is gone; "Mein Bereich" then
-        # offers the invitation again from the session.
+        # Kept in the session, not in the sign-up's URL: the sign-up starts with the invited
+        # address and confirming it accepts (companies/onboarding.py); "Mein Bereich" offers it.
         request.session[SESSION_INVITATION] = token
         return render(
             request,

@@ -151,7 +151,7 @@ def test_company_page_lists_the_four_kag_towns(page, towns):
 
 def test_login_page_is_accessible_also_with_a_wrong_password(page):
     page.goto("/accounts/login/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Anmelden")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Einloggen")
     assert_accessible(page)
     screenshot(page, "login-phone")
 
@@ -237,7 +237,7 @@ def test_account_pages_of_a_logged_in_person_are_accessible(page):
     screenshot(page, "delete-errors-phone")
 
     page.goto("/accounts/logout/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Abmelden")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ausloggen")
     assert_accessible(page)
 
 

@@ -230,11 +230,11 @@ def test_the_invitation_link_works_for_a_person_without_an_account(client, spann
     assert page.status_code == 200
     html = page.content.decode()
     assert "Spannwerk GmbH" in html
-    assert "/accounts/signup/?next=/companies/invitations/" in html
+    assert 'href="/accounts/signup/"' in html
     assert "/accounts/login/?next=/companies/invitations/" in html
 
-    # Signed up and logged in (the ?next= of the sign-up is lost on the way through the
-    # address confirmation): "Mein Bereich" offers the invitation from the session.
+    # An account made elsewhere and logged in: "Mein Bereich" offers the invitation from the
+    # session (tests/portal/test_signup_redirects.py: signing up accepts it at once).
     lena = UserFactory(email="lena@spannwerk.example")
     client.force_login(lena)
     me = client.get("/me/").content.decode()

@@ -181,7 +181,7 @@ def test_the_password_reset_mail_goes_through_the_outbox_in_the_persons_language
     row = OutboxMail.objects.get(to_email="theo@glaswerk.example")
     assert row.status == OutboxMail.Status.SENT
     assert row.language == "en"
-    assert "Password Reset" in row.subject
+    assert "Choose a new password" in row.subject
     assert "/accounts/password/reset/key/" in row.body_text
 
 
@@ -246,6 +246,9 @@ def test_the_verification_mail_greets_formally_and_names_the_portal(sign_up):
 
     body = OutboxMail.objects.get(to_email=SIGNUP["email"]).body_text
     assert body.startswith("Guten Tag,")
-    assert "ein Konto bei 127.0.0.1:8000 zu registrieren" in body  # the portal's address
+    # The portal by its name, not by its host; lower case after the salutation's comma.
+    assert "Guten Tag,\n\nvielen Dank, dass Sie ein Konto im KAG Portal angelegt haben." in body
+    assert "bei 127.0.0.1" not in body
+    assert "Account" not in body
     assert "Ihr KAG-Team" in body
     assert all("  " not in line for line in body.splitlines())  # no empty name in a sentence

@@ -159,7 +159,7 @@ def test_the_german_signup_and_its_verification_mail_say_sie_not_du(
 
     # The page after signing up: "we have sent you an e-mail".
     page = visible_text(response.content.decode())
-    assert "Bestätigen Sie Ihre E-Mail-Adresse" in page
+    assert "E-Mail-Adresse bestätigen" in page
     assert informal_words(page) == [], page
     mail = OutboxMail.objects.get(to_email=SIGNUP["email"])
     assert mail.language == "de"
