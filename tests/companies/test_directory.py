@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from companies.models import Certification, Company, Industry
+from companies.services.search import search_document_text
 from tests.companies.directory_helpers import division, listed, names, town
 from tests.factories import CompanyFactory, TagFactory, UserFactory
 
@@ -243,8 +244,8 @@ def five_hundred_companies():
             town=towns[number % 4],
             industry=industries[number % 3],
             short_description="Wir fertigen Präzisionsteile.",
-            # As refresh_search_document writes it, folded line last.
-            search_document=f"Firma {number:03d}\nPräzisionsteile\nfirma praezisionsteil",
+            # As refresh_search_document writes it, the words in search spelling last.
+            search_document=search_document_text([f"Firma {number:03d}", "Präzisionsteile"], []),
             size_band="10-49",
             apprenticeship_places=number % 2,
             status=Company.Status.PUBLISHED,
