@@ -297,6 +297,27 @@ def test_the_directory_needs_a_fixed_number_of_queries_for_500_companies(
     assert response.context["companies"]
 
 
+# "Meinten Sie …?" for a search that finds nothing: the names and the labels like its words (2)
+# and the count of the corrected search (1); its page and tags are the usual ones.
+SPELLING_QUERIES = 3
+
+
+def test_a_misspelled_search_costs_a_fixed_number_of_queries_more(
+    client, five_hundred_companies, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(QUERY_BUDGET + SPELLING_QUERIES + COLD_CACHE):
+        response = client.get("/companies/?q=Firmma&page=2")
+
+    assert response.context["suggestion"] == "Firma"
+    assert response.context["shows_suggestion"] is True
+    assert len(response.context["companies"]) == 20
+    # The next visitor with the same typo gets the suggestion from the cache.
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        again = client.get("/companies/?q=Firmma&page=2")
+    assert again.context["suggestion"] == "Firma"
+    assert names(again) == names(response)
+
+
 def test_a_logged_in_visitor_costs_only_the_session_and_user_on_top(
     client, five_hundred_companies, django_assert_max_num_queries
 ):
