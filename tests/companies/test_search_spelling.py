@@ -200,7 +200,6 @@ def test_harten_on_the_page_finds_haerten_without_a_suggestion(client):
         '"Spanzange',
         "'Spanzange'",
         "\"\" ''",
-        "-Spanzange",
         "Spanzange OR or -",
         "<script>alert(1)</script>",
         "Spanzange\x00",
@@ -326,7 +325,7 @@ def test_postgres_looks_up_similar_names_through_the_trigram_index():
     Company.objects.bulk_create(
         Company(
             name=f"Firma {number} Drehteile",
-            slug=f"firma-{number}",
+            slug=f"drehteile-{number}",
             town=suhl,
             short_description="Drehteile",
             status=Company.Status.PUBLISHED,
@@ -343,8 +342,10 @@ def test_postgres_looks_up_similar_names_through_the_trigram_index():
         if "companies_company" in q["sql"].split("FROM")[1]
     )
     with connection.cursor() as cursor:
+        # As autovacuum would: move new rows from the GIN pending list into the index proper.
+        cursor.execute("SELECT gin_clean_pending_list('company_name_trgm')")
         cursor.execute("ANALYZE companies_company")
         cursor.execute("EXPLAIN " + company_sql)
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
-    assert "company_name_trgm" in plan
+    assert "company_name_trgm" in plan, plan
