@@ -75,8 +75,8 @@ class SearchField(forms.CharField):
     """The search box: a NUL character (pasted, or a probe) counts as a space, so the search
     still runs instead of being dropped (which would list every company)."""
 
-    def to_python(self, value):
-        return super().to_python(value).replace("\x00", " ")
+    def to_python(self, value) -> str:
+        return str(super().to_python(value) or "").replace("\x00", " ")
 
 
 class DirectoryFilterForm(forms.Form):
