@@ -22,7 +22,7 @@ import re
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Model, Q, QuerySet, Value
+from django.db.models import BooleanField, F, FloatField, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from ..models import Company, Tag
@@ -131,7 +131,7 @@ def _most_like(rows: QuerySet, model: type[Model], word: str) -> QuerySet:
     like_word = model._default_manager.filter(TrigramWordSimilar(F("name"), word)).values("pk")
     return (
         rows.filter(pk__in=like_word)
-        .annotate(likeness=TrigramWordSimilarity(Value(word), "name"))
+        .annotate(likeness=TrigramWordSimilarity(word, "name"))
         .order_by("-likeness", "name")
         .values_list("name", flat=True)[:MAX_SIMILAR_PER_WORD]
     )
