@@ -139,14 +139,17 @@ def _most_like(rows: QuerySet, model: type[Model], word: str) -> QuerySet:
 
 def _search_postgresql(companies: QuerySet[Company], query: str) -> QuerySet[Company]:
     # websearch_to_tsquery never raises on user input ("quotes", -minus and OR work as on the web).
-    # The SQL text is constant; the user's words travel as a parameter.
-    # Every word in search spelling, as in the document's last line ("Härten" -> "harten");
-    # quotes, "-" and "or" between the words stay.
-    query = _LETTERS.sub(lambda word: search_spelling(word.group()), _INNER_HYPHEN.sub("", query))
-    tsquery = "websearch_to_tsquery('german', %s)"
+    # The SQL text is constant; the user's words travel as parameters.
+    query = _INNER_HYPHEN.sub("", query)
+    # The search as typed OR with every word in search spelling, as in the document's last line
+    # ("Haerten" -> "harten"; quotes, "-" and "or" between the words stay). Both, because only
+    # the first drops German stop words: "für" is one, its spelling "fur" is not.
+    spelled = _LETTERS.sub(lambda word: search_spelling(word.group()), query)
+    tsquery = "(websearch_to_tsquery('german', %s) || websearch_to_tsquery('german', %s))"
+    params = [query, spelled]
     column = f"{Company._meta.db_table}.search_vector"
-    matches = RawSQL(f"{column} @@ {tsquery}", [query], output_field=BooleanField())  # noqa: S611
-    rank = RawSQL(f"ts_rank({column}, {tsquery})", [query], output_field=FloatField())  # noqa: S611
+    matches = RawSQL(f"{column} @@ {tsquery}", params, output_field=BooleanField())  # noqa: S611
+    rank = RawSQL(f"ts_rank({column}, {tsquery})", params, output_field=FloatField())  # noqa: S611
     # A plain condition on the indexed column (no OR with other tables), so the GIN index serves it.
     return (
         companies.annotate(search_rank=rank).filter(matches).order_by("-search_rank", "name", "pk")
