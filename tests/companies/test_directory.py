@@ -297,8 +297,9 @@ def test_the_directory_needs_a_fixed_number_of_queries_for_500_companies(
     assert response.context["companies"]
 
 
-# "Meinten Sie …?" for a search that finds nothing: the names and the labels like its words (2)
-# and the count of the corrected search (1); its page and tags are the usual ones.
+# "Meinten Sie …?" for a search that finds nothing: the names and the labels like its words (one
+# query on PostgreSQL, two on SQLite) and the count of the corrected search (1); its page and
+# tags are the usual ones.
 SPELLING_QUERIES = 3
 
 
