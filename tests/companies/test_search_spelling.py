@@ -137,6 +137,17 @@ def test_a_word_from_a_draft_is_never_suggested(client):
     assert response.context["suggestion"] == ""
 
 
+def test_a_company_published_after_a_typo_search_is_suggested_on_the_next_search(client):
+    listed(name="Glaswerk Schleusingen")
+    assert client.get("/companies/", {"q": "Spanzange"}).context["suggestion"] == ""
+
+    listed(name="Spannwerk Suhl", offers=["Spannzange"])
+    response = client.get("/companies/", {"q": "Spanzange"})
+
+    assert response.context["suggestion"] == "Spannzange"
+    assert names(response) == ["Spannwerk Suhl"]
+
+
 def test_a_correct_word_is_kept_and_only_the_typo_replaced():
     vocabulary = ["Spannwerk Suhl", "Spannzange", "Drehteile"]
 
