@@ -137,8 +137,8 @@ class DirectorySearch:
 
 def directory_search(filters: DirectoryFilters) -> DirectorySearch:
     """The directory's companies for these filters, with "Meinten Sie …?" when the search finds
-    fewer than FEW_RESULTS; if it finds none, the companies the suggestion finds. At most four
-    more queries than the search alone, and only then."""
+    fewer than FEW_RESULTS; if it finds none, the companies the suggestion finds. Two queries
+    more than the search alone on PostgreSQL (three on SQLite), and only then."""
     companies = search_directory(filters)
     count = companies.count()
     if not filters.q or count >= FEW_RESULTS:

@@ -106,8 +106,9 @@ def _results(
     shows the suggestion's companies): the COUNT and the page's rows as the database gives
     them, kept under the directory's generation, so a write that changes any company, tag or
     town makes the next request count and read again."""
+    # "v2": the entry holds the spelling suggestion too; entries of the earlier shape are ignored.
     key = (
-        "page:directory:results:"
+        "page:directory:results:v2:"
         + hashlib.sha256(json.dumps([astuple(filters), number]).encode()).hexdigest()[:32]
     )
     stamps, found = caching.get_many_current({key: [DIRECTORY_SCOPE]})
