@@ -1,9 +1,10 @@
 """Typo-tolerant search (issue 13): pg_trgm with GIN trigram indexes on company and tag names,
 idempotent tag keys, and search documents in the looser search spelling.
 
-1. PostgreSQL only (TrigramExtension and the indexes do nothing on SQLite): "Meinten Sie …?"
-   looks up names like the search's words with pg_trgm's word similarity (`%s <% name`), which
-   the GIN indexes serve instead of a scan over every company.
+1. PostgreSQL only (the extension and the indexes are no-ops on SQLite, both ways, checked by
+   schema_editor.connection.vendor): "Meinten Sie …?" looks up names like the search's words
+   with pg_trgm's word similarity (`name %> word`), which the GIN indexes serve instead of a
+   scan over every company.
 2. Both databases: tag keys are now their own key (companies.tags.strip_ending removes endings
    until none is left: "kalibrieren" was "kalibrier", and that again "kalibri"). Every stored key
    is recomputed from the tag's name; tags that now share a key are one word and are merged
@@ -29,6 +30,20 @@ DROP_TRIGRAM_INDEXES = [
     "DROP INDEX IF EXISTS company_name_trgm",
     "DROP INDEX IF EXISTS tag_name_trgm",
 ]
+
+
+class TrigramExtensionOnPostgreSQL(TrigramExtension):
+    """CREATE EXTENSION pg_trgm on PostgreSQL, nothing on SQLite, both ways: Django's operation
+    checks schema_editor.connection.vendor going forward only (its backward step would query
+    pg_extension on SQLite)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 def run_on_postgresql(statements):
@@ -110,7 +125,7 @@ def rebuild_search_documents(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("companies", "0007_deleted_status")]
     operations = [
-        TrigramExtension(),
+        TrigramExtensionOnPostgreSQL(),
         migrations.RunPython(
             run_on_postgresql(TRIGRAM_INDEXES), run_on_postgresql(DROP_TRIGRAM_INDEXES)
         ),
