@@ -58,6 +58,9 @@ PAGES = [
     Page("companies", "/companies/", "/companies/", None, BARE_DIRECTORY, 1.0),
     Page("search", "/companies/?q=Spannzange", "/companies/?q=Spannzange", None, BARE_DIRECTORY,
          1.0),
+    # A typo: the search as typed finds nothing, so "Meinten Sie: Spannzange?" and its results.
+    Page("search-typo", "/companies/?q=Spanzange", "/companies/?q=Spanzange", None,
+         BARE_DIRECTORY, 1.0),
     Page("search-filters", "search + filters",
          "/companies/?q=CNC&town=suhl&industry=C", None, BARE_DIRECTORY, 1.0),
     Page("home", "/", "/", None, BARE_TEMPLATE, 0.5),

@@ -71,11 +71,19 @@ def _industry_choices(rows: list[tuple], language: str) -> list:
     return choices
 
 
+class SearchField(forms.CharField):
+    """The search box: a NUL character (pasted, or a probe) counts as a space, so the search
+    still runs instead of being dropped (which would list every company)."""
+
+    def to_python(self, value) -> str:
+        return str(super().to_python(value) or "").replace("\x00", " ")
+
+
 class DirectoryFilterForm(forms.Form):
     # The filter fields sit in a sidebar outside the <form> element and join it by its id.
     FORM_ID = "directory-form"
 
-    q = forms.CharField(
+    q = SearchField(
         label=_("Search"),
         required=False,
         widget=forms.SearchInput(attrs={"maxlength": MAX_QUERY_LENGTH}),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import (
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -20,11 +21,14 @@ from django.http import Http404
 from kag_portal import caching
 
 from ..models import Company, Membership, Tag
+from ..spelling import correct
 from ..tags import normalize_tag
-from .search import search_companies
+from .search import search_companies, spelling_vocabulary
 
 PAGE_SIZE = 20
 MAX_SUGGESTIONS = 10
+# A search that finds fewer companies than this gets a "Meinten Sie …?" if a spelling finds more.
+FEW_RESULTS = 3
 # The generation scope of everything the directory shows (bumped in companies/apps.py).
 DIRECTORY_SCOPE = "directory"
 COMPANY_CACHE_SECONDS = 24 * 3600
@@ -33,6 +37,23 @@ COMPANY_CACHE_SECONDS = 24 * 3600
 def public_companies() -> QuerySet[Company]:
     """Published with the owner's consent (Company.is_public): the only ones the public sees."""
     return Company.objects.filter(status=Company.Status.PUBLISHED, public_consent_at__isnull=False)
+
+
+def public_tags() -> QuerySet[Tag]:
+    """Tags some public company offers or seeks: the words the public may see."""
+
+    def used_by_public(through) -> Exists:
+        return Exists(
+            through.objects.filter(
+                tag=OuterRef("pk"),
+                company__status=Company.Status.PUBLISHED,
+                company__public_consent_at__isnull=False,
+            )
+        )
+
+    return Tag.objects.filter(
+        used_by_public(Company.offers.through) | used_by_public(Company.needs.through)
+    )
 
 
 def _card_tags() -> list[Prefetch]:
@@ -99,6 +120,40 @@ def search_directory(filters: DirectoryFilters) -> QuerySet[Company]:
     # are unique), so no DISTINCT is needed.
     companies = companies.order_by("name", "pk")
     return without_card_tags(search_companies(companies, filters.q))
+
+
+@dataclass(frozen=True)
+class DirectorySearch:
+    """What the directory lists for a search, and the spelling it may offer instead."""
+
+    companies: QuerySet[Company]
+    count: int
+    # The search with its words corrected ("Spannzange" for "Spanzange"), when that finds more
+    # companies than the search as typed; "" otherwise.
+    suggestion: str = ""
+    # True when the search as typed found nothing, so `companies` are the suggestion's.
+    shows_suggestion: bool = False
+
+
+def directory_search(filters: DirectoryFilters) -> DirectorySearch:
+    """The directory's companies for these filters, with "Meinten Sie …?" when the search finds
+    fewer than FEW_RESULTS; if it finds none, the companies the suggestion finds. Two queries
+    more than the search alone on PostgreSQL (three on SQLite), and only then."""
+    companies = search_directory(filters)
+    count = companies.count()
+    if not filters.q or count >= FEW_RESULTS:
+        return DirectorySearch(companies, count)
+    vocabulary = spelling_vocabulary(filters.q, companies=public_companies(), tags=public_tags())
+    corrected = correct(filters.q, vocabulary)
+    if corrected is None:
+        return DirectorySearch(companies, count)
+    suggested = search_directory(replace(filters, q=corrected))
+    suggested_count = suggested.count()
+    if suggested_count <= count:
+        return DirectorySearch(companies, count)
+    if count == 0:
+        return DirectorySearch(suggested, suggested_count, corrected, shows_suggestion=True)
+    return DirectorySearch(companies, count, corrected)
 
 
 def company_for_viewer(user, slug: str) -> tuple[Company, bool]:

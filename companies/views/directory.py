@@ -27,6 +27,7 @@ from ..services.directory import (
     DirectoryFilters,
     companies_of,
     company_for_viewer,
+    directory_search,
     prefetch_card_tags,
     search_directory,
     suggest_tags,
@@ -68,7 +69,9 @@ def directory(request: HttpRequest) -> HttpResponse:
         return redirect(clean_url)
     form = DirectoryFilterForm(request.GET or None)
     filters = form.filters()
-    page, offer_tag, need_tag = _results(filters, request.GET.get("page"))
+    page, offer_tag, need_tag, suggestion, shows_suggestion = _results(
+        filters, request.GET.get("page")
+    )
     if form.is_bound and (offer_tag or need_tag):
         # Links carry the tag's key ("spannzang"); the field shows the word people wrote.
         form.data = form.data.copy()
@@ -89,31 +92,50 @@ def directory(request: HttpRequest) -> HttpResponse:
         "active_filters": active,
         "filtered": bool(active),
         "searched": bool(filters.q) or bool(active),
+        # "Meinten Sie: Spannzange?" links to the same page with the corrected search.
+        "suggestion": suggestion,
+        "shows_suggestion": shows_suggestion,
     }
     return render(request, "companies/directory.html", context)
 
 
-def _results(filters: DirectoryFilters, number: str | None) -> tuple[Page, Tag | None, Tag | None]:
-    """The page of results and the filter tags: the COUNT and the page's rows as the database
-    gives them, kept under the directory's generation, so a write that changes any company, tag
-    or town makes the next request count and read again."""
+def _results(
+    filters: DirectoryFilters, number: str | None
+) -> tuple[Page, Tag | None, Tag | None, str, bool]:
+    """The page of results, the filter tags and the spelling suggestion (with whether the page
+    shows the suggestion's companies): the COUNT and the page's rows as the database gives
+    them, kept under the directory's generation, so a write that changes any company, tag or
+    town makes the next request count and read again."""
+    # "v2": the entry holds the spelling suggestion too; entries of the earlier shape are ignored.
     key = (
-        "page:directory:results:"
+        "page:directory:results:v2:"
         + hashlib.sha256(json.dumps([astuple(filters), number]).encode()).hexdigest()[:32]
     )
     stamps, found = caching.get_many_current({key: [DIRECTORY_SCOPE]})
-    paginator = Paginator(search_directory(filters), PAGE_SIZE)
     if key in found:
-        count, page_number, rows, offer_tag, need_tag = found[key]
+        count, page_number, rows, offer_tag, need_tag, suggestion, shows_suggestion = found[key]
+        paginator = Paginator(search_directory(filters), PAGE_SIZE)
         paginator.count = count  # a cached_property: the COUNT is not run again
-        return paginator._get_page(rows, page_number, paginator), offer_tag, need_tag
+        page = paginator._get_page(rows, page_number, paginator)
+        return page, offer_tag, need_tag, suggestion, shows_suggestion
+    result = directory_search(filters)
+    paginator = Paginator(result.companies, PAGE_SIZE)
+    paginator.count = result.count
     page = paginator.get_page(number)
     page.object_list = list(page.object_list)
     offer_tag = tag_by_key(filters.offer)
     need_tag = tag_by_key(filters.need)
-    entry = (paginator.count, page.number, page.object_list, offer_tag, need_tag)
+    entry = (
+        paginator.count,
+        page.number,
+        page.object_list,
+        offer_tag,
+        need_tag,
+        result.suggestion,
+        result.shows_suggestion,
+    )
     caching.set_current(key, stamps[key], entry, FRAGMENT_CACHE_SECONDS)
-    return page, offer_tag, need_tag
+    return page, offer_tag, need_tag, result.suggestion, result.shows_suggestion
 
 
 def _fragments(form: DirectoryFilterForm, companies: list) -> tuple[SafeString, list[SafeString]]:

@@ -169,3 +169,24 @@ def test_a_member_sees_good_partners_for_their_firm_in_my_area(page, region):
     page.goto(region["feinmess"].get_absolute_url())
     expect(page.locator("a[href='mailto:kontakt@feinmechanik.example']")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_visitor_who_types_spanzange_sees_the_collet_makers_and_the_right_spelling(page, region):
+    page.goto("/companies/")
+    page.get_by_role("searchbox").fill("Spanzange")
+    page.locator("#directory-form button[type='submit']").click()
+
+    expect(page).to_have_url(re.compile(r"/companies/\?q=Spanzange$"))
+    suggestion = page.locator(".search-suggestion")
+    expect(suggestion).to_be_visible()
+    expect(page.locator(".company-card-name")).to_have_count(3)
+    expect(page.locator("main")).not_to_contain_text("Glaswerk")
+    assert_accessible(page)
+    screenshot(page, "directory-typo-phone")
+
+    suggestion.get_by_role("link").click()
+
+    expect(page).to_have_url(re.compile(r"/companies/\?q=Spannzange"))
+    expect(page.get_by_role("searchbox")).to_have_value(re.compile(r"^Spannzangen?$"))
+    expect(page.locator(".search-suggestion")).to_have_count(0)
+    expect(page.locator(".company-card-name")).to_have_count(3)

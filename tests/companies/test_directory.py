@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from companies.models import Certification, Company, Industry
+from companies.services.search import search_document_text
 from tests.companies.directory_helpers import division, listed, names, town
 from tests.factories import CompanyFactory, TagFactory, UserFactory
 
@@ -243,8 +244,8 @@ def five_hundred_companies():
             town=towns[number % 4],
             industry=industries[number % 3],
             short_description="Wir fertigen Präzisionsteile.",
-            # As refresh_search_document writes it, folded line last.
-            search_document=f"Firma {number:03d}\nPräzisionsteile\nfirma praezisionsteil",
+            # As refresh_search_document writes it, the words in search spelling last.
+            search_document=search_document_text([f"Firma {number:03d}", "Präzisionsteile"], []),
             size_band="10-49",
             apprenticeship_places=number % 2,
             status=Company.Status.PUBLISHED,
@@ -294,6 +295,28 @@ def test_the_directory_needs_a_fixed_number_of_queries_for_500_companies(
 
     assert response.status_code == 200
     assert response.context["companies"]
+
+
+# "Meinten Sie …?" for a search that finds nothing: the names and the labels like its words (one
+# query on PostgreSQL, two on SQLite) and the count of the corrected search (1); its page and
+# tags are the usual ones.
+SPELLING_QUERIES = 3
+
+
+def test_a_misspelled_search_costs_a_fixed_number_of_queries_more(
+    client, five_hundred_companies, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(QUERY_BUDGET + SPELLING_QUERIES + COLD_CACHE):
+        response = client.get("/companies/?q=Firmma&page=2")
+
+    assert response.context["suggestion"] == "Firma"
+    assert response.context["shows_suggestion"] is True
+    assert len(response.context["companies"]) == 20
+    # The next visitor with the same typo gets the suggestion from the cache.
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        again = client.get("/companies/?q=Firmma&page=2")
+    assert again.context["suggestion"] == "Firma"
+    assert names(again) == names(response)
 
 
 def test_a_logged_in_visitor_costs_only_the_session_and_user_on_top(
