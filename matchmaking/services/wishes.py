@@ -82,7 +82,17 @@ def choices(registration: Registration, chosen_ids: Iterable[int], query: str) -
     found: list[Company] = []
     if query:
         shown = taken | {partner.company.pk for partner in suggested}
-        found = list(search_companies(companies.exclude(pk__in=shown), query)[:FOUND])
+        others = companies.exclude(pk__in=shown)
+        found = list(search_companies(others, query)[:FOUND])
+        if len(found) < FOUND:
+            # As the person types, a word is half written ("Bäck"): the full-text search wants
+            # whole words, so names that contain what was typed come next.
+            seen = [company.pk for company in found]
+            found += list(
+                others.filter(name__icontains=query)
+                .exclude(pk__in=seen)
+                .order_by("name")[: FOUND - len(found)]
+            )
     return WishChoices(chosen=chosen, suggested=suggested, found=found, query=query)
 
 
