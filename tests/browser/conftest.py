@@ -47,8 +47,17 @@ def html_checker() -> Iterator[vnu.HtmlChecker | None]:
         return
     checker = vnu.HtmlChecker()
     checker.start()
+    _checkers.append(checker)
     yield checker
     checker.stop()
+
+
+_checkers: list[vnu.HtmlChecker] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for checker in _checkers:
+        terminalreporter.write_line(checker.summary())
 
 
 class HtmlCheckedBrowser:

@@ -76,6 +76,7 @@ class HtmlChecker:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     checked: int = 0
     unreadable: int = 0
+    waited: float = 0.0
 
     def start(self) -> None:
         jar = vnu_jar()
@@ -87,6 +88,8 @@ class HtmlChecker:
             [
                 "java",
                 "-Xmx768m",
+                # Two cores shared with the browser and the server: one GC thread is plenty.
+                "-XX:+UseSerialGC",
                 "-Dnu.validator.servlet.bind-address=127.0.0.1",
                 "-cp",
                 str(jar),
@@ -167,11 +170,19 @@ class HtmlChecker:
         with self._lock:
             documents, self._documents = self._documents, []
         reports = []
+        waiting_since = time.monotonic()
         for document in documents:
             found = document.result.result()
             if found:
                 reports.append(f"{document.url}:\n{describe(found)}")
+        self.waited += time.monotonic() - waiting_since
         return "\n".join(reports)
+
+    def summary(self) -> str:
+        return (
+            f"Nu Html Checker: {self.checked} pages checked ({self.unreadable} left before their"
+            f" body could be read); the tests waited {self.waited:.1f} s for its answers"
+        )
 
 
 def is_problem(message: dict) -> bool:
