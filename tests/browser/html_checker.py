@@ -13,6 +13,7 @@ what a validator is for.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -82,6 +83,7 @@ class HtmlChecker:
     unreadable: int = 0
     fragments: int = 0
     waited: float = 0.0
+    cpu_seconds: float = 0.0
 
     def start(self) -> None:
         jar = vnu_jar()
@@ -125,6 +127,7 @@ class HtmlChecker:
 
     def stop(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self.cpu_seconds = self._cpu_seconds()
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -132,6 +135,15 @@ class HtmlChecker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def _cpu_seconds(self) -> float:
+        """What the JVM has used of the processors so far (Linux), to keep its cost in sight."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (AttributeError, OSError):
+            return 0.0
+        user, system = int(fields[11]), int(fields[12])
+        return (user + system) / os.sysconf("SC_CLK_TCK")
 
     def messages(self, html: bytes) -> list[dict]:
         """vnu's errors and warnings for one document (its JSON messages), false positives left
@@ -196,7 +208,8 @@ class HtmlChecker:
         return (
             f"Nu Html Checker: {self.checked} pages checked, {self.fragments} of them htmx"
             f" fragments ({self.unreadable} left before their body could be read); the tests"
-            f" waited {self.waited:.1f} s for its answers"
+            f" waited {self.waited:.1f} s for its answers; the JVM used {self.cpu_seconds:.0f} s"
+            " of CPU"
         )
 
 
