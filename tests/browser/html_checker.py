@@ -12,11 +12,14 @@ what a validator is for.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.error
@@ -24,12 +27,13 @@ import urllib.request
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Response
 
 STARTUP_TIMEOUT = 90.0
+PR_SET_PDEATHSIG = 1
 FRAGMENT_PAGE = (
     b'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>htmx</title></head>'
     b"<body>%b</body></html>"
@@ -42,6 +46,15 @@ FALSE_POSITIVES: tuple[str, ...] = (
     # years (Safari on iOS since 12.2, Firefox since 95), and it brings up the digit keyboard.
     "The “inputmode” attribute is not supported in all browsers.",
 )
+
+
+def _end_with_parent() -> None:
+    """In the JVM's process before it starts: Linux ends it when pytest dies, whatever the way."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 def vnu_jar() -> Path | None:
@@ -84,6 +97,7 @@ class HtmlChecker:
     fragments: int = 0
     waited: float = 0.0
     cpu_seconds: float = 0.0
+    _log: IO[bytes] = field(default_factory=tempfile.TemporaryFile)
 
     def start(self) -> None:
         jar = vnu_jar()
@@ -105,7 +119,8 @@ class HtmlChecker:
             ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self._log,
+            preexec_fn=_end_with_parent,
         )
         # The JVM needs a few seconds; the first tests run meanwhile.
         threading.Thread(target=self._wait_until_ready, daemon=True).start()
@@ -114,7 +129,9 @@ class HtmlChecker:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:
-                self._startup_error = "the vnu service exited while starting"
+                self._log.seek(0)
+                said = self._log.read().decode(errors="replace")[-600:]
+                self._startup_error = f"the vnu service exited while starting:\n{said}"
                 break
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=2):
@@ -135,6 +152,7 @@ class HtmlChecker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._log.close()
 
     def _cpu_seconds(self) -> float:
         """What the JVM has used of the processors so far (Linux), to keep its cost in sight."""

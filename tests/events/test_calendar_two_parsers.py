@@ -57,6 +57,7 @@ class Served:
 
 @pytest.fixture(params=FEEDS)
 def served(request, client) -> Served:
+    # Calendar files give times to the second.
     soon = timezone.now().replace(microsecond=0) + timedelta(days=10)
     events = [make_event(title="Netzwerkabend Suhl", starts_at=soon, description=MARKDOWN)]
     for index, edge in enumerate(EDGES):
