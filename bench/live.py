@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from .load import Response, percentile, request
 
 _ALERT = re.compile(r'<div class="alert[^"]*"[^>]*>(.*?)</div>', re.S)
-_POLL = re.compile(r'hx-get="([^"]*my-partners/rounds/[^"]*)"')
+_POLL = re.compile(r'data-hx-get="([^"]*my-partners/rounds/[^"]*)"')
 
 
 class FormReader(HTMLParser):

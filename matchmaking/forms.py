@@ -9,13 +9,29 @@ from django.utils.translation import gettext_lazy as _
 from .models import SeatingPlan
 
 
-class VersionForm(forms.Form):
+class SeatPlanForm(forms.Form):
+    """The page shows five of these forms, most with an expected_version and some with the same
+    fields: each form's ids start with its own name, so no id is there twice and a label ticks
+    the radio of its own form. The field names, which are sent, stay the same."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class VersionForm(SeatPlanForm):
     """Publish, unpublish: nothing but the version."""
+
+    id_prefix = "version"
 
     expected_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
-class GenerateForm(forms.Form):
+class GenerateForm(SeatPlanForm):
+    id_prefix = "generate"
+
     source = forms.ChoiceField(
         label=_("Seat"),
         choices=SeatingPlan.Source.choices,
@@ -25,7 +41,9 @@ class GenerateForm(forms.Form):
     expected_version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 
 
-class ReplanForm(forms.Form):
+class ReplanForm(SeatPlanForm):
+    id_prefix = "replan"
+
     source = forms.ChoiceField(
         label=_("Seat in the rounds to come"),
         choices=SeatingPlan.Source.choices,
@@ -34,7 +52,9 @@ class ReplanForm(forms.Form):
     expected_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
-class RoundForm(forms.Form):
+class RoundForm(SeatPlanForm):
+    id_prefix = "round"
+
     round = forms.TypedChoiceField(label=_("Round running now"), coerce=int)
     expected_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
@@ -45,7 +65,9 @@ class RoundForm(forms.Form):
         ]
 
 
-class SwapForm(forms.Form):
+class SwapForm(SeatPlanForm):
+    id_prefix = "swap"
+
     round = forms.TypedChoiceField(label=_("Round"), coerce=int)
     first = forms.TypedChoiceField(label=_("Person A"), coerce=int)
     second = forms.TypedChoiceField(label=_("Person B"), coerce=int)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.template import Context, Template
 from django.template.loader import render_to_string
 
 from kag_portal.mail import render_mail
@@ -20,6 +21,10 @@ PAGE_TEMPLATES = sorted(
 )
 FORBIDDEN = re.compile(r"""\sstyle\s*=|\son[a-z]+\s*=|<script(?![^>]*\ssrc=)|<style[\s>]""", re.I)
 COMMENTS = re.compile(r"{#.*?#}|{% comment %}.*?{% endcomment %}", re.S)
+# hx-get and friends are not HTML; htmx reads data-hx-get just as well.
+HTMX_ATTRIBUTE = re.compile(r"""\shx-[a-z-]+\s*=""")
+# A <time datetime> of `date:'c'` carries microseconds, which HTML does not allow.
+TIME_WITHOUT_FILTER = re.compile(r"""datetime="(?![^"]*\|datetime_attribute)""")
 
 
 @pytest.mark.parametrize("path", PAGE_TEMPLATES, ids=lambda p: str(p.relative_to(TEMPLATES)))
@@ -27,6 +32,27 @@ def test_page_template_has_no_inline_style_or_script(path):
     # The Content-Security-Policy (style-src/script-src 'self') would block them in the browser.
     markup = COMMENTS.sub("", path.read_text())
     assert not FORBIDDEN.search(markup), f"inline style or script in {path}"
+
+
+@pytest.mark.parametrize("path", PAGE_TEMPLATES, ids=lambda p: str(p.relative_to(TEMPLATES)))
+def test_page_template_writes_valid_html_attributes(path):
+    markup = COMMENTS.sub("", path.read_text())
+    assert not HTMX_ATTRIBUTE.search(markup), f"write data-hx-… instead of hx-… in {path}"
+    assert not TIME_WITHOUT_FILTER.search(markup), (
+        f"a <time datetime> without |datetime_attribute in {path}"
+    )
+
+
+def test_a_time_attribute_is_to_the_second_in_the_portals_time_zone():
+    moment = datetime(2026, 12, 1, 22, 59, 57, 903061, tzinfo=UTC)
+    html = Template('{% load kag %}<time datetime="{{ moment|datetime_attribute }}">').render(
+        Context({"moment": moment})
+    )
+    assert html == '<time datetime="2026-12-01T23:59:57+01:00">'
+    day = Template("{% load kag %}{{ day|datetime_attribute }}").render(
+        Context({"day": moment.date()})
+    )
+    assert day == "2026-12-01"
 
 
 @pytest.mark.parametrize("name", ["500.html", "403_csrf.html"])

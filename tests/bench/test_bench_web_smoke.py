@@ -102,7 +102,7 @@ STAFF_PAGE = b"""
     <option value="0">not started</option><option value="2" selected>Round 2</option>
   </select>
 </form>
-<div id="my-rounds" hx-get="/events/4/my-partners/rounds/?registration=7&amp;state=abc"></div>
+<div id="my-rounds" data-hx-get="/events/4/my-partners/rounds/?registration=7&amp;state=abc"></div>
 """
 
 

@@ -70,8 +70,11 @@ def test_staff_plan_publish_and_replan_and_an_attendee_sees_the_partners(
     page.locator(f"form[action='{seating_url}round/'] button").click()
     expect(page.locator("#seating-running")).to_contain_text(re.compile(r"(Runde|Round) 1"))
     first_round = seated(plan, 1)
-    page.locator("#id_source_1, input[name='source'][value='checked_in']").first.check()
-    page.locator(f"form[action='{seating_url}replan/'] button").click()
+    # The label in the re-plan form ticks that form's radio (ids are unique per form).
+    replan = page.locator(f"form[action='{seating_url}replan/']")
+    replan.get_by_label(re.compile("(eingecheckte Personen|people checked in)")).check()
+    expect(replan.locator("input[value='checked_in']")).to_be_checked()
+    replan.locator("button").click()
     expect(page.locator(".alert-success").first).to_be_visible()
     plan.refresh_from_db()
     assert seated(plan, 1) == first_round
@@ -102,7 +105,7 @@ def test_staff_plan_publish_and_replan_and_an_attendee_sees_the_partners(
     expect(first).to_have_class(re.compile("my-round-running"))
     expect(first.locator(".my-round-heading")).to_contain_text(re.compile(r"(Runde|Round) 1"))
     expect(page.locator(".my-partner-name").first).to_be_visible()
-    assert page.locator("#my-rounds[hx-trigger='every 20s']").count() == 1
+    assert page.locator("#my-rounds[data-hx-trigger='every 20s']").count() == 1
     assert_accessible(page)
     page.screenshot(path="/tmp/my-partners.png", full_page=True)
 
