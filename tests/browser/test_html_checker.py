@@ -45,9 +45,16 @@ def test_vnu_passes_a_valid_page_and_leaves_out_the_known_false_positives(checke
 
 
 def test_every_page_a_browser_context_loads_is_checked(checker, page):
-    before = checker.checked
+    before = checker.checked + checker.unreadable
 
     page.goto("/events/")
     page.goto("/companies/")
 
-    assert checker.checked - before == 2
+    # Each page is checked, or counted as one whose body was gone before it could be read (the
+    # next navigation came first: on a busy machine that happens); none is missed silently. The
+    # last response's event may reach the handler just after goto() returned: let it arrive.
+    for _ in range(50):
+        if checker.checked + checker.unreadable - before >= 2:
+            break
+        page.wait_for_timeout(100)
+    assert checker.checked + checker.unreadable - before == 2

@@ -42,8 +42,10 @@ def test_a_visitor_subscribes_and_staff_send_an_issue(page, live_server, setting
     page.locator("input[name='password']").fill(DEFAULT_PASSWORD)
     page.locator("main button[type='submit']").click()
     assert_accessible(page)
-    page.get_by_label("Betreff").fill("KAG-Brief Dezember")
-    page.get_by_label("Einleitung").fill("Liebe Unternehmerinnen und Unternehmer,\n\n**Neues**.")
+    page.get_by_label("Betreff (Deutsch)").fill("KAG-Brief Dezember")
+    page.get_by_label("Einleitung (Deutsch)").fill(
+        "Liebe Unternehmerinnen und Unternehmer,\n\n**Neues**."
+    )
     page.get_by_role("button", name="Speichern und Vorschau anzeigen").click()
     expect(page.get_by_text("Netzwerkabend im Dezember").first).to_be_visible()
     assert_accessible(page)
