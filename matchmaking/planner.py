@@ -27,7 +27,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from companies.matching import DEFAULT_WEIGHTS, Weights
 from companies.matching import value as match_value
@@ -1323,6 +1323,17 @@ def plan_event(instance: Instance, *, seed: int = 0, time_limit: float | None = 
             break
         # None with `lower` repeats: every plan has more.
         lower += 1
+    if report.repeats > lower and instance.met_before and not search.out_of_time():
+        # Many pairs who met before steer the searches away from the plans that avoid repeats;
+        # the plan of the same evening without them may have fewer. Its proofs hold here too:
+        # which plans repeat does not depend on the values.
+        plain = plan_event(replace(instance, met_before={}), seed=seed, time_limit=_left(deadline))
+        lower = max(lower, plain.repeat_lower_bound)
+        if plain.report.repeats < report.repeats:
+            played = len(instance.fixed_rounds)
+            index = {a.id: i for i, a in enumerate(instance.attendees)}
+            found = [[[index[p] for p in t] for t in tables] for tables in plain.rounds[played:]]
+            rounds, report = _from_exact(instance, found, seed, deadline)
     minimal = report.repeats <= lower
     optimal = False
     if minimal:
@@ -1333,6 +1344,10 @@ def plan_event(instance: Instance, *, seed: int = 0, time_limit: float | None = 
         if not optimal:
             status = "cut short"
     return Plan(rounds, report, minimal, optimal, lower, status)
+
+
+def _left(deadline: float | None) -> float | None:
+    return None if deadline is None else max(0.0, deadline - time.perf_counter())
 
 
 def plan_seating(
