@@ -303,6 +303,8 @@ def _ascii(text: str) -> str:
 
 def _guest(firm_no: int, person: int, firm: Company, owners: dict[int, Membership]):
     """The account of one guest: the firm's demo login as its first person, else a made-up one."""
+    from allauth.account.models import EmailAddress
+
     from kag_portal.models import User
 
     if person == 0 and firm.pk in owners:
@@ -316,6 +318,10 @@ def _guest(firm_no: int, person: int, firm: Company, owners: dict[int, Membershi
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
+    # Like every demo account, with a verified address.
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
     return user
 
 
