@@ -30,7 +30,7 @@ Say = Callable[[str], None]
 COMING_EVENING = "Netzwerkabend in Oberhof"
 PAST_EVENING = "Netzwerkabend mit Speed-Dating"
 # (evening, publish the plan?, all rounds played?): the past one first, with the seats of the
-# seat plans' layer (40); the coming one after the marks (seed_coming_plan, layer 92).
+# seat plans' layer (40); the coming one last (seed_coming_plan, layer 96).
 DEMO_PLANS = ((PAST_EVENING, True, True), (COMING_EVENING, True, False))
 
 # The demo logins (kag_portal/demo.py): the mutual pair is made with them where possible, so
