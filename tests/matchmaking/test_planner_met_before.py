@@ -95,6 +95,10 @@ def test_met_before_reads_from_json_and_event_files_without_it_read_unchanged():
     assert with_history.met_before == {frozenset(ids[:2]): 8}
     assert with_history.attendees == plain.attendees
     assert met_before_to_json(with_history.met_before) == [[*sorted(ids[:2]), 8]]
+    # An empty list is the same evening as no field, and plans the same.
+    empty = instance_from_json(data | {"met_before": []})
+    assert empty == plain
+    assert plan_event(empty, seed=3).rounds == plan_event(plain, seed=3).rounds
 
 
 @pytest.mark.parametrize(
