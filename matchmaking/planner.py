@@ -3,7 +3,8 @@
 Formats, hard rules, value and bound: docs/seating.md (the samples live in
 matchmaking/benchdata/). A plan is R rounds of tables; the planner keeps every hard rule, then
 makes as few repeat meetings as it can, then maximises the value of the distinct pairs who met,
-scored by ``companies.matching.value`` with the instance's weights.
+scored by ``companies.matching.value`` with the instance's weights, less the firm penalty and
+the weights of pairs who met at an earlier evening (``Instance.met_before``).
 
 Algorithm, round by round (rounds already played stay as they are):
 
