@@ -1,7 +1,14 @@
 """Demo events for `manage.py seed_demo`: a past speed-dating evening with attendance, a coming
 one, an entrepreneur breakfast at a member company, the company run with teams, a draft.
 
-Idempotent: an event is made once (by title) with dates relative to the day of the first run.
+The speed-dating evenings have guests of the demo firms, each with an account so the portal
+knows them from one evening to the next: about 30 people of 20 firms come to the coming one,
+16 of 14 firms came to the past one, ten of them the same people (docs/seating.md, "Met at an
+earlier evening").
+
+Idempotent: an event is made once (by title) with dates relative to the day of the first run,
+moved off Thuringia's public holidays; guests missing at an evening are registered (also on a
+database seeded before there were guests).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from django.utils import timezone
 from companies.models import Company, Membership, Town
 
 from .models import AgendaItem, Event, Registration, ShirtSize
+from .public_holidays import next_working_day
 from .services.registration import Runner, register_team
 
 Say = Callable[[str], None]
@@ -45,6 +53,28 @@ RUN_TEAMS = [
 ]
 
 
+# Guests of the speed-dating evenings: (firm, person) with firm an index into the published demo
+# firms (the demo logins' firms first, then by name) and person 0 (the owner where the firm has a
+# demo login) or 1 (a colleague). Everyone has an account (no password: nobody logs in as them).
+COMING_GUESTS = tuple((firm, 0) for firm in range(20)) + tuple((firm, 1) for firm in range(10))
+PAST_GUESTS = (
+    *((firm, 0) for firm in range(10)),
+    *((firm, 0) for firm in range(20, 24)),
+    (0, 1),
+    (3, 1),
+)
+FIRST_NAMES = (
+    "Anja", "Bernd", "Carola", "Dirk", "Elke", "Frank", "Gudrun", "Heiko", "Ilona", "Jörg",
+    "Katrin", "Lars", "Manja", "Nils", "Olaf", "Petra", "Ralf", "Sabine", "Torsten", "Ute",
+    "Volker", "Wiebke", "Yvonne", "Uwe",
+)  # fmt: skip
+LAST_NAMES = (
+    "Amthor", "Bechmann", "Dressel", "Eckardt", "Fischer", "Gräf", "Heß", "Jahn", "Kühn",
+    "Luck", "Menz", "Nothnagel", "Oschmann", "Pfötsch", "Recknagel", "Schmidt", "Triebel",
+    "Ullrich", "Vogt", "Wiegand", "Zitzmann", "Büttner", "Döll", "Holland-Moritz",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class DemoEvent:
     """One demo event. `day` counts from the day of the first run; times are local ("18:30")."""
@@ -67,6 +97,7 @@ class DemoEvent:
     agenda: tuple[tuple[str, str], ...] = ()  # (start, title)
     places_per_company: int | None = 2
     teams: Sequence = ()  # runners of the company run, one team per demo owner
+    guests: tuple[tuple[int, int], ...] = ()  # (firm, person) of the speed-dating guests
 
 
 DEMO_EVENTS = (
@@ -88,7 +119,7 @@ DEMO_EVENTS = (
             ("19:00", "Speed-Dating"),
             ("20:30", "Abendessen und Gespräche"),
         ),
-        registrations=12,
+        guests=PAST_GUESTS,
     ),
     DemoEvent(
         "5. Unternehmerfrühstück",
@@ -128,7 +159,7 @@ DEMO_EVENTS = (
             ("19:00", "Speed-Dating"),
             ("20:00", "Dialogstationen"),
         ),
-        registrations=5,
+        guests=COMING_GUESTS,
     ),
     DemoEvent(
         "Betriebsbesuch: Lasersysteme",
@@ -179,11 +210,13 @@ def seed_events(say: Say) -> None:
     for demo in DEMO_EVENTS:
         if demo.town not in towns or Event.objects.filter(title=demo.title).exists():
             continue
-        event = _create_event(demo, today + timedelta(days=demo.day), towns, hosts)
+        day = next_working_day(today + timedelta(days=demo.day))
+        event = _create_event(demo, day, towns, hosts)
         _register_owners(event, owners[: demo.registrations])
         _register_teams(event, demo.teams, owners)
         made += 1
     say(f"events: {made} demo events made")
+    _register_guests(say, owners)
     _set_hosts(hosts)
     _record_attendance(say)
 
@@ -253,6 +286,81 @@ def _register_owners(event: Event, owners: list[Membership]) -> None:
         )
         for membership in owners
     )
+
+
+def _guest_firms(owners: list[Membership]) -> list[Company]:
+    """The published demo firms, those of the demo logins first, then by name."""
+    with_login = {membership.company_id for membership in owners}
+    firms = Company.objects.filter(status=Company.Status.PUBLISHED).order_by("name")
+    return sorted(firms, key=lambda firm: firm.pk not in with_login)
+
+
+def _ascii(text: str) -> str:
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    return text.lower()
+
+
+def _guest(firm_no: int, person: int, firm: Company, owners: dict[int, Membership]):
+    """The account of one guest: the firm's demo login as its first person, else a made-up one."""
+    from allauth.account.models import EmailAddress
+
+    from kag_portal.models import User
+
+    if person == 0 and firm.pk in owners:
+        return owners[firm.pk].user
+    k = firm_no if person == 0 else (firm_no + 12) % len(FIRST_NAMES)
+    first, last = FIRST_NAMES[k], LAST_NAMES[(firm_no + 5 * person) % len(LAST_NAMES)]
+    user, created = User.objects.get_or_create(
+        email=f"{_ascii(first)}.{_ascii(last)}@{firm.slug}.example",
+        defaults={"display_name": f"{first} {last}"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    # Like every demo account, with a verified address.
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _register_guests(say: Say, owners: list[Membership]) -> None:
+    """Each speed-dating evening's guests who are not registered yet; a guest of the coming
+    evening wishes to meet one other firm there."""
+    firms = _guest_firms(owners)
+    by_firm = {membership.company_id: membership for membership in owners}
+    coming = [firms[f] for f, _person in COMING_GUESTS if f < len(firms)]
+    added = 0
+    for demo in DEMO_EVENTS:
+        event = Event.objects.filter(title=demo.title).first()
+        if event is None or not demo.guests:
+            continue
+        registered = set(event.registrations.values_list("person_id", flat=True))
+        for number, (firm_no, person) in enumerate(demo.guests):
+            if firm_no >= len(firms):
+                continue
+            firm = firms[firm_no]
+            user = _guest(firm_no, person, firm, by_firm)
+            if user.pk in registered:
+                continue
+            registration = Registration.objects.create(
+                event=event,
+                company=firm,
+                person=user,
+                name=user.get_short_name() or user.email,
+                email=user.email,
+                registered_by=user,
+                status=Registration.Status.CONFIRMED,
+                confirmed_at=timezone.now(),
+                show_to_attendees=True,
+            )
+            registered.add(user.pk)
+            added += 1
+            wished = coming[(7 * number + 3) % len(coming)] if coming else firm
+            if demo.guests is COMING_GUESTS and wished.pk != firm.pk:
+                registration.wish_partners.add(wished)
+    say(f"events: {added} speed-dating guests registered")
 
 
 def _register_teams(event: Event, teams: Sequence, owners: list[Membership]) -> None:

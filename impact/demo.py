@@ -40,6 +40,7 @@ from companies.models import (
 from companies.services.tags import get_or_create_tags
 from companies.tags import normalize_tag
 from events.models import Event, EventInvitation, Feedback, Registration
+from events.public_holidays import next_working_day
 from matchmaking.models import ContactMark, Seat, SeatingPlan
 
 if TYPE_CHECKING:
@@ -417,6 +418,8 @@ def _make_events(today: date, region: _Region) -> dict[str, Event]:
 def _history_event(item: PastEvent, today: date, region: _Region, latest_evening) -> Event:
     day = today - timedelta(days=item.days_ago)
     day -= timedelta(days=(day.weekday() - item.weekday) % 7)
+    # Never on a public holiday (New Year's Day, Easter, ...): the next working day instead.
+    day = next_working_day(day)
     starts_at = _at(day, item.hour)
     return Event(
         title=item.title,

@@ -3,9 +3,9 @@
 Each app keeps its demo data in `<app>/demo.py` and registers its loaders in its
 AppConfig.ready() with `demo.register(order, name, loader)`, so this lower layer never imports
 a higher app. The command runs the loaders by order, following the layers: people (0), towns
-(10), companies (20), events (30), seat plans (40), stories (50), follow-up marks (90), the
-impact history (95). Every loader must be idempotent (get_or_create / update_or_create, or
-"made once" checks), so seed_demo can run on every start.
+(10), companies (20), events (30), seat plans (40), stories (50), follow-up marks (90),
+the impact history (95), the coming evening's seat plan (96). Every loader must be idempotent
+(get_or_create / update_or_create, or "made once" checks), so seed_demo can run on every start.
 """
 
 from __future__ import annotations

@@ -29,6 +29,9 @@ class MatchmakingConfig(AppConfig):
         demo.register(40, "seating", matchmaking_demo.seed_seating)
         # Marks on the past evening: late, after the events (30) and the seat plans' demo.
         demo.register(90, "contact_marks", matchmaking_demo.seed_contact_marks)
+        # The coming evening's plan last, after the marks (who wants to meet again may) and the
+        # impact history (95), whose evenings are history to it too (demo.py).
+        demo.register(96, "seating_coming", matchmaking_demo.seed_coming_plan)
         _invalidate_partners_pages()
 
 

@@ -4,14 +4,17 @@
 For each event in matchmaking/benchdata/ it prints violations, repeat pairs, what is proven about
 them (opt, min or -, see planner.Plan), further people of firms met already (frep), value, the LP
 bound (fractional b-matching, HiGHS through scipy), the simple bound of the planner, value / LP
-bound, the score (value less the firm penalty) against its own LP bound (LPs) and seconds (wall
+bound, pairs who met at an earlier evening and meet again (mb), the score (value less the firm
+penalty and the met-before weights) against its own LP bound (LPs) and seconds (wall
 clock and processor), for the planner and for a per-round greedy baseline run in the same
 process: networkx's maximum-weight matching for tables of 2, best fit plus
 pairwise swaps for tables of 3 and 4.
 Not part of the test suite (dev dependencies only: scipy, networkx).
 
 benchdata/ holds the eleven samples of the seating format and synthetic_n500_r8_t2, two copies
-of sample_n250_r8_t2 with renamed ids and companies, for the 500-people target.
+of sample_n250_r8_t2 with renamed ids and companies, for the 500-people target; the *_history
+samples are sample_n030_r6_t4 and sample_n250_r8_t2 with pairs who met at an earlier evening
+(met_before, docs/seating.md).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from matchmaking.planner import (
     Instance,
     _present,
     _value_matrix,
+    _worth_matrix,
     check_plan,
     instance_from_json,
     plan_event,
@@ -46,7 +50,8 @@ def lp_bound(instance: Instance, *, score: bool = False) -> int:
     pairs met in played rounds.
 
     With score=True it bounds the score (value less the firm penalty, docs/seating.md): for each
-    person a and firm F a variable z >= (people of F that a meets) - 1, costing the penalty."""
+    person a and firm F a variable z >= (people of F that a meets) - 1, costing the penalty, and
+    a pair who met at an earlier evening is worth its value less its met-before weight."""
     import numpy as np
     from scipy.optimize import linprog
     from scipy.sparse import coo_matrix
@@ -54,7 +59,7 @@ def lp_bound(instance: Instance, *, score: bool = False) -> int:
     people = instance.attendees
     n = len(people)
     index = {a.id: i for i, a in enumerate(people)}
-    values = _value_matrix(people, instance.weights)
+    values = _worth_matrix(instance) if score else _value_matrix(people, instance.weights)
     met: set[tuple[int, int]] = set()
     for tables in instance.fixed_rounds:
         for table in tables:
@@ -239,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     header = (
         f"{'sample':<30} {'N':>4} {'R':>2} {'k':>2} | {'LP':>6} {'simple':>6} {'LPs':>6} | "
-        f"{'viol':>4} {'rep':>3} {'proof':>5} {'frep':>4} {'value':>6} {'v/LP':>6} "
+        f"{'viol':>4} {'rep':>3} {'proof':>5} {'frep':>4} {'mb':>3} {'value':>6} {'v/LP':>6} "
         f"{'score':>6} {'s/LPs':>6} {'sec':>6} {'cpu':>6} | "
         f"{'b.viol':>6} {'b.rep':>5} {'b.frep':>6} {'b.value':>7} {'b/LP':>6} {'b.s/LPs':>7} "
         f"{'b.sec':>6}"
@@ -247,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     totals = {"value": 0, "lp": 0, "sec": 0.0, "cpu": 0.0, "viol": 0, "rep": 0, "frep": 0}
-    totals |= {"score": 0, "lps": 0}
+    totals |= {"score": 0, "lps": 0, "mb": 0}
     base_totals = {"value": 0, "lp": 0, "sec": 0.0, "viol": 0, "rep": 0, "frep": 0}
     base_totals |= {"score": 0, "lps": 0}
     for path in files:
@@ -270,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         totals["viol"] += len(report.violations)
         totals["rep"] += report.repeats
         totals["frep"] += report.firm_repeats
+        totals["mb"] += report.met_again
         totals["score"] += report.score
         totals["lps"] += lps
         # opt: proven best; min: fewest repeats proven; -: neither (the search ran out or did
@@ -281,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{path.stem:<30} {len(instance.attendees):>4} {instance.rounds:>2} "
             f"{instance.table_size:>2} | {lp:>6} {simple:>6} {lps:>6} | "
             f"{len(report.violations):>4} {report.repeats:>3} {proof:>5} {report.firm_repeats:>4} "
-            f"{report.value:>6} {report.value / lp:>6.4f} {report.score:>6} "
+            f"{report.met_again:>3} {report.value:>6} {report.value / lp:>6.4f} {report.score:>6} "
             f"{report.score / lps:>6.4f} {seconds:>6.2f} {cpu:>6.2f} | "
         )
         if args.quick and len(instance.attendees) > QUICK_LIMIT:
@@ -308,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * len(header))
     print(
         f"{'total':<30} {'':>4} {'':>2} {'':>2} | {totals['lp']:>6} {'':>6} {totals['lps']:>6} | "
-        f"{totals['viol']:>4} {totals['rep']:>3} {'':>5} {totals['frep']:>4} {totals['value']:>6} "
+        f"{totals['viol']:>4} {totals['rep']:>3} {'':>5} {totals['frep']:>4} {totals['mb']:>3} "
+        f"{totals['value']:>6} "
         f"{totals['value'] / totals['lp']:>6.4f} {totals['score']:>6} "
         f"{totals['score'] / totals['lps']:>6.4f} {totals['sec']:>6.2f} {totals['cpu']:>6.2f} | "
         + (

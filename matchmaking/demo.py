@@ -2,6 +2,10 @@
 coming one published, the past one with all rounds played), and the marks after the past
 evening, one pair of them mutual (its two intro mails queued, its cooperation lead proposed).
 
+The coming evening's plan is made last, after the marks: ten of its people were at the past
+evening, so its plan avoids the pairs who met there (docs/seating.md, "Met at an earlier
+evening"), except the mutual pair, who both wish to meet the other's firm again.
+
 The follow-ups run late, after the seat plans. Should the past evening's plan be missing, a
 simple one is made (pairs rotating round by round) so the marks have partners. Idempotent: an
 event that has a plan keeps it; marks are saved through the same service as the page, whose
@@ -25,8 +29,9 @@ Say = Callable[[str], None]
 # The speed-dating evenings of events/demo.py.
 COMING_EVENING = "Netzwerkabend in Oberhof"
 PAST_EVENING = "Netzwerkabend mit Speed-Dating"
-# (evening, publish the plan?, all rounds played?)
-DEMO_PLANS = ((COMING_EVENING, True, False), (PAST_EVENING, True, True))
+# (evening, publish the plan?, all rounds played?): the past one first, with the seats of the
+# seat plans' layer (40); the coming one last (seed_coming_plan, layer 96).
+DEMO_PLANS = ((PAST_EVENING, True, True), (COMING_EVENING, True, False))
 
 # The demo logins (kag_portal/demo.py): the mutual pair is made with them where possible, so
 # the follow-up page and the intro mails can be looked at by logging in.
@@ -45,9 +50,27 @@ ONE_SIDED_MARKS = 3
 
 
 def seed_seating(say: Say) -> None:
+    """The past evening's plan, all rounds played."""
+    _seed_plans(say, DEMO_PLANS[:1])
+
+
+def seed_coming_plan(say: Say) -> None:
+    """The coming evening's plan, published, no round started: after the marks, so the pair
+    who want to meet again (both marked the other, and both wish the other's firm) may."""
+    event = _evening(COMING_EVENING)
+    if event is not None and not SeatingPlan.objects.filter(event=event).exists():
+        _wish_to_meet_again(event)
+    _seed_plans(say, DEMO_PLANS[1:])
+
+
+def _evening(title: str) -> Event | None:
+    return Event.objects.filter(title=title, speed_dating_starts_at__isnull=False).first()
+
+
+def _seed_plans(say: Say, plans) -> None:
     made = 0
-    for title, publish, played in DEMO_PLANS:
-        event = Event.objects.filter(title=title, speed_dating_starts_at__isnull=False).first()
+    for title, publish, played in plans:
+        event = _evening(title)
         if event is None or SeatingPlan.objects.filter(event=event).exists():
             continue
         try:
@@ -59,10 +82,35 @@ def seed_seating(say: Say) -> None:
     say(f"seating: {made} demo seat plans made")
 
 
-def _make_plan(event: Event, *, publish: bool, played: bool) -> None:
-    plan = seating.generate_plan(
-        event=event, source=SeatingPlan.Source.REGISTRATIONS, expected_version=None, by=None
+def _wish_to_meet_again(event: Event) -> None:
+    """The people of a mutual pair of marks who both come tonight wish each other's firm."""
+    marked = set(
+        ContactMark.objects.filter(wants_contact=True, partner__person__isnull=False)
+        .exclude(registration__event=event)
+        .values_list("registration__person_id", "partner__person_id")
     )
+    tonight = {
+        registration.person_id: registration
+        for registration in event.registrations.filter(
+            status=Registration.Status.CONFIRMED, person__isnull=False
+        )
+    }
+    for a, b in marked:
+        if (b, a) in marked and a in tonight and b in tonight:
+            tonight[a].wish_partners.add(tonight[b].company_id)
+
+
+def _make_plan(event: Event, *, publish: bool, played: bool) -> None:
+    checked_in = event.registrations.filter(
+        status=Registration.Status.CONFIRMED, checked_in_at__isnull=False
+    )
+    # A past evening is planned from the people who came.
+    source = (
+        SeatingPlan.Source.CHECKED_IN
+        if played and checked_in.count() >= 2
+        else SeatingPlan.Source.REGISTRATIONS
+    )
+    plan = seating.generate_plan(event=event, source=source, expected_version=None, by=None)
     if publish:
         plan = seating.publish(event=event, expected_version=plan.version, by=None)
     if played:

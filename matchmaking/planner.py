@@ -3,7 +3,8 @@
 Formats, hard rules, value and bound: docs/seating.md (the samples live in
 matchmaking/benchdata/). A plan is R rounds of tables; the planner keeps every hard rule, then
 makes as few repeat meetings as it can, then maximises the value of the distinct pairs who met,
-scored by ``companies.matching.value`` with the instance's weights.
+scored by ``companies.matching.value`` with the instance's weights, less the firm penalty and
+the weights of pairs who met at an earlier evening (``Instance.met_before``).
 
 Algorithm, round by round (rounds already played stay as they are):
 
@@ -27,7 +28,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from companies.matching import DEFAULT_WEIGHTS, Weights
 from companies.matching import value as match_value
@@ -45,6 +46,12 @@ _REPEAT_STEPS = 300
 # What meeting one more person of a firm one has met already costs (docs/seating.md, "How plans
 # are compared"): more than a different industry and one shared tag (1 + 3), less than a wish (10).
 FIRM_PENALTY = 5
+# The largest penalty a pair who met at an earlier evening may carry: far below a repeat, so a
+# plan never takes a repeat to avoid them (docs/seating.md, "Met at an earlier evening").
+MAX_MET_BEFORE = 1000
+# A weight below this marks colleagues in the search's weights; values less a met-before
+# penalty stay above it.
+_APART = -_REPEAT
 
 
 class PlanningError(ValueError):
@@ -75,6 +82,9 @@ class Instance:
     name: str = ""
     # Cost of each further person of a firm someone has met already.
     firm_penalty: int = FIRM_PENALTY
+    # Pairs who met at an earlier evening -> what meeting again tonight costs (0 to
+    # MAX_MET_BEFORE; the portal lets it halve with age).
+    met_before: Mapping[frozenset[str], int] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,8 +95,12 @@ class PlanReport:
     value: int
     # How often someone met one more person of a firm they had met already.
     firm_repeats: int = 0
-    # value - firm_penalty * firm_repeats: what the planner maximises after the repeats.
+    # value - firm_penalty * firm_repeats - met_before_penalty: what the planner maximises
+    # after the repeats.
     score: int = 0
+    # Pairs who met at an earlier evening and meet again in this plan, and what that costs.
+    met_again: int = 0
+    met_before_penalty: int = 0
 
     @property
     def valid(self) -> bool:
@@ -168,6 +182,19 @@ def _value_matrix(attendees: Sequence[Attendee], weights: Weights) -> list[list[
     return matrix
 
 
+def _worth_matrix(instance: Instance) -> list[list[int]]:
+    """What a meeting adds to the score before the firm penalty: its value, less the met-before
+    penalty of a pair who met at an earlier evening. The planner's searches use this."""
+    matrix = _value_matrix(instance.attendees, instance.weights)
+    if instance.met_before:
+        index = {a.id: i for i, a in enumerate(instance.attendees)}
+        for pair, penalty in instance.met_before.items():
+            a, b = (index[p] for p in sorted(pair))
+            matrix[a][b] -= penalty
+            matrix[b][a] -= penalty
+    return matrix
+
+
 # --- validation --------------------------------------------------------------------------------
 
 
@@ -245,6 +272,13 @@ def validate(instance: Instance) -> None:
                 f"Round {round_no + 1}: {per_company[crowded]} people of company {crowded} "
                 f"but only {table_count} tables, so colleagues would have to share one."
             )
+    for pair, penalty in instance.met_before.items():
+        if len(pair) != 2 or not all(p in company for p in pair):
+            raise PlanningError(f"met_before names {sorted(pair)!r}, not two known attendees.")
+        if not isinstance(penalty, int) or not 0 <= penalty <= MAX_MET_BEFORE:
+            raise PlanningError(
+                f"met_before weight of {sorted(pair)!r} must be 0 to {MAX_MET_BEFORE}."
+            )
     if len(instance.fixed_rounds) > instance.rounds:
         raise PlanningError(
             f"{len(instance.fixed_rounds)} rounds played but only {instance.rounds} planned."
@@ -288,12 +322,19 @@ def check_plan(instance: Instance, rounds: Sequence[Sequence[Sequence[str]]]) ->
             key = (person, company[other])
             firms_met[key] = firms_met.get(key, 0) + 1
     firm_repeats = sum(people - 1 for people in firms_met.values())
+    again = [
+        instance.met_before[frozenset(pair)]
+        for pair in met
+        if company[pair[0]] != company[pair[1]] and frozenset(pair) in instance.met_before
+    ]
     return PlanReport(
         violations=violations,
         repeats=repeats,
         value=total,
         firm_repeats=firm_repeats,
-        score=total - instance.firm_penalty * firm_repeats,
+        score=total - instance.firm_penalty * firm_repeats - sum(again),
+        met_again=len(again),
+        met_before_penalty=sum(again),
     )
 
 
@@ -354,7 +395,8 @@ class _Search:
         self.index = {a.id: i for i, a in enumerate(people)}
         companies = {c: k for k, c in enumerate(sorted({a.company for a in people}))}
         self.company = [companies[a.company] for a in people]
-        self.values = _value_matrix(people, instance.weights)
+        # What each meeting adds: the value less any met-before penalty.
+        self.values = _worth_matrix(instance)
         # The search's weights: colleagues at one table cost more than anything.
         self.weight = [
             [-_COLLEAGUES if self.company[i] == self.company[j] else v for j, v in enumerate(row)]
@@ -421,7 +463,7 @@ class _Search:
     # weight, a repeat, or the value less the cost of one more person of a firm met already.
     def _join(self, a: int, b: int) -> int:
         w = self.weight[a][b]
-        if w < 0:
+        if w < _APART:
             return w
         if self.count[a][b]:
             return -_REPEAT
@@ -432,7 +474,7 @@ class _Search:
 
     def _held(self, a: int, b: int) -> int:
         w = self.weight[a][b]
-        if w < 0:
+        if w < _APART:
             return w
         if self.count[a][b] > 1:
             return -_REPEAT
@@ -679,7 +721,7 @@ class _Search:
                     # _join(person, y) for each, written out: this is the search's hot loop.
                     joins = [
                         w
-                        if (w := weight[y]) < 0
+                        if (w := weight[y]) < _APART
                         else -_REPEAT
                         if count[y]
                         else w - firm * ((met_firm[company[y]] > 0) + (firm_met[y][own] > 0))
@@ -1126,7 +1168,7 @@ def repeat_lower_bound(instance: Instance) -> int:
     - 1) people per round left, and only as many of those can be new as there are people of other
     firms present with them whom they have not met; the played rounds' repeats count too."""
     validate(instance)
-    exact = _Exact(instance, _value_matrix(instance.attendees, instance.weights))
+    exact = _Exact(instance, _worth_matrix(instance))
     return exact.repeats + exact.repeat_bound(0)
 
 
@@ -1224,6 +1266,7 @@ def _replan_worst_rounds(
             weights=instance.weights,
             name=instance.name,
             firm_penalty=instance.firm_penalty,
+            met_before=instance.met_before,
         )
         exact = _Exact(part, values)
         limit = exact.repeats + exact.repeat_bound(0)
@@ -1281,6 +1324,17 @@ def plan_event(instance: Instance, *, seed: int = 0, time_limit: float | None = 
             break
         # None with `lower` repeats: every plan has more.
         lower += 1
+    if report.repeats > lower and instance.met_before and not search.out_of_time():
+        # Many pairs who met before steer the searches away from the plans that avoid repeats;
+        # the plan of the same evening without them may have fewer. Its proofs hold here too:
+        # which plans repeat does not depend on the values.
+        plain = plan_event(replace(instance, met_before={}), seed=seed, time_limit=_left(deadline))
+        lower = max(lower, plain.repeat_lower_bound)
+        if plain.report.repeats < report.repeats:
+            played = len(instance.fixed_rounds)
+            index = {a.id: i for i, a in enumerate(instance.attendees)}
+            found = [[[index[p] for p in t] for t in tables] for tables in plain.rounds[played:]]
+            rounds, report = _from_exact(instance, found, seed, deadline)
     minimal = report.repeats <= lower
     optimal = False
     if minimal:
@@ -1291,6 +1345,10 @@ def plan_event(instance: Instance, *, seed: int = 0, time_limit: float | None = 
         if not optimal:
             status = "cut short"
     return Plan(rounds, report, minimal, optimal, lower, status)
+
+
+def _left(deadline: float | None) -> float | None:
+    return None if deadline is None else max(0.0, deadline - time.perf_counter())
 
 
 def plan_seating(
@@ -1374,6 +1432,7 @@ def instance_from_json(data: dict) -> Instance:
     ):
         raise PlanningError("fixed_rounds must be a list of rounds of tables of attendee ids.")
     fixed = tuple(tuple(tuple(table) for table in tables) for tables in raw_fixed)
+    met_before = _met_before_from_json(data.get("met_before"))
     name = data.get("name") or ""
     instance = Instance(
         attendees=tuple(attendees),
@@ -1384,9 +1443,36 @@ def instance_from_json(data: dict) -> Instance:
         weights=weights,
         name=str(name),
         firm_penalty=firm_penalty,
+        met_before=met_before,
     )
     validate(instance)
     return instance
+
+
+def _met_before_from_json(raw: object) -> dict[frozenset[str], int]:
+    """met_before as `[[id, id, weight], ...]` (missing: nobody met before)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        raise PlanningError("met_before must be a list of [id, id, weight].")
+    pairs: dict[frozenset[str], int] = {}
+    for entry in raw:
+        if not (
+            isinstance(entry, list)
+            and len(entry) == 3
+            and isinstance(entry[0], str)
+            and isinstance(entry[1], str)
+            and isinstance(entry[2], int)
+            and not isinstance(entry[2], bool)
+        ):
+            raise PlanningError("met_before must be a list of [id, id, weight].")
+        pairs[frozenset(entry[:2])] = entry[2]
+    return pairs
+
+
+def met_before_to_json(met_before: Mapping[frozenset[str], int]) -> list[list]:
+    """met_before as the JSON format writes it, sorted."""
+    return sorted([*sorted(pair), weight] for pair, weight in met_before.items())
 
 
 def plan_to_json(instance: Instance, rounds: list[list[list[str]]], meta: dict) -> dict:

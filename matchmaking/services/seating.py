@@ -26,7 +26,7 @@ from events.models import Event, Registration
 
 from .. import planner
 from ..models import Seat, SeatingPlan
-from . import seating_mails
+from . import seating_history, seating_mails
 
 # Seconds a web request lets the planner search; plans of a network evening take far less.
 PLANNER_TIME_LIMIT = 5.0
@@ -99,6 +99,7 @@ def _instance(
     absent in a played round where they did not sit (`seated`: id -> 0-based rounds), and in the
     rounds to come when they are not in `present` (everyone when it is None)."""
     fixed = fixed or []
+    people = list(people)
     attendees = tuple(attendee_of(registration) for registration in people)
     played = len(fixed)
     absent = {}
@@ -115,7 +116,19 @@ def _instance(
         absent=absent,
         fixed_rounds=tuple(tuple(tuple(table) for table in tables) for tables in fixed),
         name=f"event-{event.pk}",
+        met_before=_met_before(event, people, attendees),
     )
+
+
+def _met_before(
+    event: Event, people: Sequence[Registration], attendees: Sequence[planner.Attendee]
+) -> dict[frozenset[str], int]:
+    """Who of these people met at an earlier evening (seating_history.py; two queries)."""
+    wishes = {
+        int(attendee.id): frozenset(int(company) for company in attendee.wishes)
+        for attendee in attendees
+    }
+    return seating_history.met_before(event, people, wishes)
 
 
 def _check_can_plan(people: Sequence[Registration]) -> None:

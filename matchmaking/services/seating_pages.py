@@ -25,6 +25,7 @@ from .seating import (
     seated_ids,
     stored_rounds,
 )
+from .seating_history import past_firm_pairs, past_meetings
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,45 @@ def grid(plan: SeatingPlan) -> Grid:
         report=report,
         bound=bound,
     )
+
+
+@dataclass(frozen=True)
+class FirstMeetings:
+    """How many of a plan's meetings are new: between people (and firms) who never sat at one
+    table at an earlier KAG evening (docs/seating.md, "Met at an earlier evening")."""
+
+    # Pairs of people of different firms who share a table in the plan (a repeat counts once).
+    meetings: int
+    # ... of whom the two never met at an earlier evening (a place without an account counts as
+    # new: it has no history).
+    new_people: int
+    # ... whose two firms never had people at one table at an earlier evening.
+    new_firms: int
+
+
+def first_meetings(
+    event: Event, rounds: Iterable[Round], people: Iterable[Registration]
+) -> FirstMeetings:
+    """The "neu kennengelernt" figures of a plan (its rounds as the grid shows them): two
+    queries, whatever the size of the plan."""
+    people = list(people)
+    pairs: set[tuple[Registration, Registration]] = set()
+    for round_ in rounds:
+        for table in round_.tables:
+            for pair in table.pairs:
+                if pair.a.company_id != pair.b.company_id:
+                    a, b = sorted((pair.a, pair.b), key=lambda r: r.pk)
+                    pairs.add((a, b))
+    met = past_meetings(event, {r.person_id for r in people if r.person_id is not None})
+    firms = past_firm_pairs(event, {r.company_id for r in people})
+    new_people = sum(
+        a.person_id is None
+        or b.person_id is None
+        or frozenset((a.person_id, b.person_id)) not in met
+        for a, b in pairs
+    )
+    new_firms = sum(frozenset((a.company_id, b.company_id)) not in firms for a, b in pairs)
+    return FirstMeetings(meetings=len(pairs), new_people=new_people, new_firms=new_firms)
 
 
 @dataclass

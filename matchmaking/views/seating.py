@@ -66,6 +66,7 @@ def seating_page(request: HttpRequest, pk: int) -> HttpResponse:
         grid = seating_pages.grid(plan)
         context.update(
             grid=grid,
+            first_meetings=seating_pages.first_meetings(event, grid.rounds, grid.people),
             swap_form=_swap_form(plan, grid),
             replan_form=ReplanForm(initial={"source": source, "expected_version": plan.version}),
             round_form=RoundForm(

@@ -577,7 +577,10 @@ def test_the_demo_past_evening_has_attendance_with_two_no_shows():
     seed_events(lambda _message: None)
 
     evening = Event.objects.get(title="Netzwerkabend mit Speed-Dating")
-    assert evening.registrations.filter(checked_in_at__isnull=False).count() == 3
+    # The demo's guests of the five firms; all came but the last two registered.
+    confirmed = evening.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    assert confirmed >= 5
+    assert evening.registrations.filter(checked_in_at__isnull=False).count() == confirmed - 2
     assert checkin.checkin_used(evening)
 
 

@@ -54,6 +54,7 @@ class Command(BaseCommand):
             "value": report.value,
             "firm_repeats": report.firm_repeats,
             "score": report.score,
+            "met_again": report.met_again,
             "repeats_proven_minimal": plan.repeats_proven_minimal,
             "repeat_lower_bound": plan.repeat_lower_bound,
             "proven_optimal": plan.proven_optimal,
