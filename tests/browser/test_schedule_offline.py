@@ -148,9 +148,20 @@ def test_the_schedule_opens_offline_and_follows_the_plan_when_back_online(
     assert page.locator(".my-round").count() == 3
     assert_accessible(page)
     screenshot(page, "schedule-offline-375")
+    # Ten minutes later, still offline: round 1 is over and round 2 runs, by the phone's clock.
+    page.clock.install()
+    page.reload()
+    page.clock.fast_forward("10:00")
+    expect(page.locator(".my-round").first).to_have_attribute("data-round", "2")
+    expect(page.locator(".my-round").first).to_have_class(re.compile("my-round-running"))
+    expect(page.locator(".my-round[data-round='1']")).to_have_class(re.compile("my-round-played"))
+    expect(page.locator(".my-round[data-round='1'] .my-round-countdown")).to_be_hidden()
+    expect(page.locator(".my-round[data-round='2'] .my-round-countdown")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "schedule-offline-375-round-2")
     # The installed page's start shows the schedule kept last while offline.
     page.goto("/events/my-partners/")
-    expect(page.locator(".my-round").first).to_contain_text(first_partner)
+    expect(page.locator(".my-round[data-round='1']")).to_contain_text(first_partner)
 
     # Back online: staff swap the attendee's partner in round 2; the reload shows it, and the copy
     # on the phone has it too.
