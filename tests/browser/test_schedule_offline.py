@@ -11,6 +11,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core.signals import request_started
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -182,9 +183,33 @@ def test_the_schedule_opens_offline_and_follows_the_plan_when_back_online(
     page.reload()
     expect(round_2).to_contain_text(new_partner)
     context.set_offline(False)
-    # Online, a reload shows the plan from the server.
-    page.reload()
-    expect(round_2).to_contain_text(new_partner)
+    # Online, a reload shows the plan from the server, and the worker renews its copy with a
+    # revalidation (If-None-Match: 304 while nothing changed since the reload). After that,
+    # following an unchanged plan costs a 204 per poll and no fetch of the page.
+    asked: list[tuple[str, bool]] = []
+
+    def record(sender, environ, **kwargs) -> None:
+        asked.append((environ["PATH_INFO"], "HTTP_IF_NONE_MATCH" in environ))
+
+    request_started.connect(record)
+    try:
+        page.reload()
+        expect(round_2).to_contain_text(new_partner)
+        deadline = time.monotonic() + 10
+        while [path for path, _ in asked].count(schedule_url) < 2 and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        # The reload and the worker's copy, both revalidations (the worker's script is checked
+        # for a new release as well).
+        assert [entry for entry in asked if entry[0] == schedule_url] == [(schedule_url, True)] * 2
+        asked.clear()
+        for _poll in range(3):
+            with page.expect_response(re.compile(r"/my-partners/rounds/")) as poll:
+                page.clock.fast_forward("00:21")
+            assert poll.value.status == 204
+        page.wait_for_timeout(500)
+    finally:
+        request_started.disconnect(record)
+    assert asked == [(f"/events/{event.pk}/my-partners/rounds/", False)] * 3
 
     # Logging out deletes the plan kept on the phone.
     page.goto(schedule_url)
