@@ -6,8 +6,8 @@
  *  - a schedule page (/events/<id>/my-partners/, /events/my-partners/): network first, the kept
  *    copy when the network fails or takes too long; a login page or 404 in its place (logged out,
  *    no longer registered) throws the kept copy away;
- *  - a file under /static/: from the cache when kept (production names carry their content's
- *    hash, so a kept file never changes), else from the network.
+ *  - a file under /static/ that the page asked to keep: from the cache when its name carries
+ *    its content's hash (production), else network first with the kept copy offline.
  * The page (static/js/my-partners.js) tells the worker which page and files to keep: the page was
  * loaded before the worker controlled it. Logging out deletes the cache (static/js/offline-cleanup.js).
  */
@@ -48,6 +48,12 @@ function isSchedule(url) {
 
 function isStatic(url) {
   return url.origin === self.location.origin && url.pathname.startsWith("/static/");
+}
+
+// In production a static file's name carries a hash of its content (site.0123456789ab.css):
+// such a file never changes. Without one (development) a file may change under its name.
+function isVersioned(url) {
+  return /\.[0-9a-f]{12}\.[A-Za-z0-9]+$/.test(url.pathname);
 }
 
 // Only a full page of the schedule is kept: not a redirect to the login page, nor a 404.
@@ -109,10 +115,22 @@ async function lastKeptSchedule() {
 
 async function staticFile(request) {
   const kept = await caches.match(request, { ignoreVary: true, cacheName: CACHE });
-  if (kept) {
+  if (kept && isVersioned(new URL(request.url))) {
     return kept;
   }
-  return fetch(request);
+  try {
+    const response = await fetch(request);
+    if (kept && response.ok) {
+      const cache = await caches.open(CACHE);
+      await cache.put(request, response.clone());
+    }
+    return response;
+  } catch (error) {
+    if (kept) {
+      return kept;
+    }
+    throw error;
+  }
 }
 
 self.addEventListener("fetch", (event) => {
@@ -153,7 +171,7 @@ async function keep(urls) {
   }
   await Promise.all(
     wanted.map(async (url) => {
-      if (isStatic(url) && (await cache.match(url.href))) {
+      if (isStatic(url) && isVersioned(url) && (await cache.match(url.href))) {
         return;
       }
       try {
