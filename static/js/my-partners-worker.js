@@ -4,12 +4,13 @@
  * Served by matchmaking/views/offline.py at /events/my-partners-worker.js (scope /events/). It
  * answers for two kinds of request only and lets every other one go to the network untouched:
  *  - a schedule page (/events/<id>/my-partners/, /events/my-partners/): network first, the kept
- *    copy when the network fails or takes too long; a login page or 404 in its place (logged out,
- *    no longer registered) throws the kept copy away;
+ *    copy when the network fails, takes too long or answers with a server error; a login page or
+ *    404 in its place (logged out, no longer registered) throws the kept copy away;
  *  - a file under /static/ that the page asked to keep: from the cache when its name carries
  *    its content's hash (production), else network first with the kept copy offline.
  * The page (static/js/my-partners.js) tells the worker which page and files to keep: the page was
- * loaded before the worker controlled it. Logging out deletes the cache (static/js/offline-cleanup.js).
+ * loaded before the worker controlled it. Logging out deletes the cache
+ * (static/js/offline-cleanup.js).
  */
 "use strict";
 
@@ -75,9 +76,15 @@ async function store(request, response, asked) {
     if (asked || (await cache.match(request, { ignoreVary: true }))) {
       await cache.put(request, response);
     }
-  } else if (response.status !== 304) {
-    // Logged out or no longer allowed: the copy on the phone goes too.
-    await cache.delete(request, { ignoreSearch: false, ignoreVary: true });
+  } else if (
+    response.type === "opaqueredirect" ||
+    response.redirected ||
+    response.status === 403 ||
+    response.status === 404
+  ) {
+    // Logged out (the login page instead) or no longer allowed: the copy on the phone goes too.
+    // A server error leaves it.
+    await cache.delete(request, { ignoreVary: true });
   }
 }
 
@@ -91,7 +98,8 @@ async function schedule(event) {
   const timeout = new Promise((resolve) => setTimeout(resolve, NETWORK_TIMEOUT_MS));
   try {
     const response = await Promise.race([fromNetwork, timeout]);
-    if (response) {
+    // A server error (an overloaded venue proxy, a deployment) shows the kept copy if there is one.
+    if (response && response.status < 500) {
       return response;
     }
   } catch (error) {
@@ -110,7 +118,10 @@ async function schedule(event) {
 async function lastKeptSchedule() {
   const cache = await caches.open(CACHE);
   const schedules = (await cache.keys()).filter((request) => isSchedule(new URL(request.url)));
-  return schedules.length ? cache.match(schedules[schedules.length - 1], { ignoreVary: true }) : undefined;
+  if (!schedules.length) {
+    return undefined;
+  }
+  return cache.match(schedules[schedules.length - 1], { ignoreVary: true });
 }
 
 async function staticFile(request) {
@@ -147,13 +158,11 @@ self.addEventListener("fetch", (event) => {
 });
 
 // From the page: {keep: [urls]} stores the schedule page and the files it needs (fetched afresh,
-// the browser's own cache answering a current ETag with 304); {forget: true} deletes all.
+// the browser's own cache answering a current ETag with 304).
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (Array.isArray(data.keep)) {
     event.waitUntil(keep(data.keep));
-  } else if (data.forget) {
-    event.waitUntil(caches.delete(CACHE));
   }
 });
 
