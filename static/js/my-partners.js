@@ -50,7 +50,7 @@
     const seconds = Math.max(0, Math.ceil(milliseconds / 1000));
     const minutes = Math.floor(seconds / 60);
     const rest = String(seconds % 60).padStart(2, "0");
-    return (root.dataset.labelEndsIn || "%s").replace("%s", `${minutes}:${rest}`);
+    return (root.dataset.labelEndsIn || "{time}").replace("{time}", `${minutes}:${rest}`);
   }
 
   function setState(section, state) {
