@@ -395,6 +395,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 if not PRODUCTION:
     # WhiteNoise warns about a missing STATIC_ROOT; in development files come from the finders.
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+# WhiteNoise does not know the web app manifest's type (Django's static view takes Python's).
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Django serves /media/ itself unless a reverse proxy does it (then SERVE_MEDIA=false).
@@ -439,6 +441,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The schedule's service worker and web app manifest (matchmaking/views/offline.py).
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],

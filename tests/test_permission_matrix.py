@@ -356,6 +356,11 @@ def published_seat_plan(world: dict):
     return event, own
 
 
+def today_path(world: dict) -> str:
+    published_seat_plan(world)  # the member's: their start leads to it, the others' to /me/
+    return "/events/my-partners/"
+
+
 def seating_rows() -> dict[str, Row]:
     """Seat plans (matchmaking): staff tools, and an attendee's partners (the attendee, owners of
     their company and staff; everyone else 404, as before publishing:
@@ -384,6 +389,10 @@ def seating_rows() -> dict[str, Row]:
         "staff_matchmaking:print_slips": staff_only(staff_path("print/slips/")),
         "matchmaking:my_partners": Row(partners_path(), LOGIN, 200, 404, 200),
         "matchmaking:my_partners_rounds": Row(partners_path("rounds/"), LOGIN, 200, 404, 200),
+        # The schedule offline: the worker script is the same file for everyone; the installed
+        # page's start leads a logged-in person to their schedule of the day, else to their area.
+        "matchmaking:my_partners_worker": everyone(200, "/events/my-partners-worker.js"),
+        "matchmaking:my_partners_today": Row(today_path, LOGIN, 302, 302, 302),
     }
 
 

@@ -354,11 +354,15 @@ def my_partners(request: HttpRequest, pk: int) -> HttpResponse:
             response.content = html
         if reusable:
             cached.set(page_key, ((version, shown), digest, html))
+    if not reusable:
+        # No ETag for a page with a message (a revalidation must not bring the message back from
+        # the browser's cache, nor into the copy the phone keeps offline) or before the session's
+        # first page.
+        return _private(response if response is not None else HttpResponse(html))
     etag = _etag(digest, *shown, language, request.user.pk, secret, path)
-    if reusable:
-        not_modified = get_conditional_response(request, etag=etag)
-        if not_modified is not None:
-            return _private(not_modified, etag)
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return _private(not_modified, etag)
     if response is None:
         response = HttpResponse(html)
     return _private(response, etag)

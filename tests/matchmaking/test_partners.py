@@ -57,7 +57,7 @@ def test_an_attendee_sees_their_tables_and_partners_with_the_reasons(client):
     text = response.content.decode()
     assert partner.name in text
     assert partner.company.get_absolute_url() in text
-    assert 'data-hx-trigger="every 20s"' in text
+    assert 'data-hx-trigger="every 20s, kag:online"' in text
     rounds = response.context["rounds"]
     assert [r.table for r in rounds] == [1, 1]
     pair = rounds[0].partners[0]

@@ -488,7 +488,7 @@ def test_the_owners_check_asks_for_their_companies_on_every_request(
         assert client.get(page_url(event, a)).status_code == 200
 
 
-def test_a_page_with_a_message_to_show_is_rendered_afresh_and_shows_it(client):
+def test_a_page_with_a_message_to_show_is_rendered_afresh_shows_it_and_has_no_etag(client):
     event, people, _plan, _staff = _evening()
     client.force_login(people[0].person)
     etag = warm(client, page_url(event))["ETag"]
@@ -502,7 +502,11 @@ def test_a_page_with_a_message_to_show_is_rendered_afresh_and_shows_it(client):
 
     assert response.status_code == 200
     assert "Gespeichert." in response.content.decode()
+    # No ETag: a revalidation must not bring the message back from the browser's cache (nor into
+    # the copy a phone keeps offline, static/js/my-partners-worker.js).
+    assert not response.has_header("ETag")
     assert "Gespeichert." not in client.get(page_url(event)).content.decode()
+    assert client.get(page_url(event), HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
 # --- Redis down ------------------------------------------------------------------------------
