@@ -2,12 +2,15 @@
 
 from django.urls import path
 
-from .views import contact_marks, partners, wishes
+from .views import contact_marks, live, partners, wishes
 
 app_name = "matchmaking"
 urlpatterns = [
     path("<int:pk>/my-partners/", partners.my_partners, name="my_partners"),
     path("<int:pk>/my-partners/rounds/", partners.my_partners_fragment, name="my_partners_rounds"),
+    # The projector's big screen: no login, the plan's secret token (views/live.py).
+    path("<int:pk>/screen/<str:token>/", live.screen, name="screen"),
+    path("<int:pk>/screen/<str:token>/state/", live.screen_state, name="screen_state"),
     # After the evening: whom to stay in touch with (views/contact_marks.py).
     path("<int:pk>/follow-ups/", contact_marks.contact_marks, name="contact_marks"),
     # Before the plan is made: whom the attendee would like to meet (views/wishes.py).
