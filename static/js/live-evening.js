@@ -29,6 +29,7 @@
 
   function startPages(root) {
     const pages = Array.from(root.querySelectorAll("[data-screen-page]"));
+    if (pages.length === 0) return;
     document.body.classList.add("screen-paged");
     if (pages.length < 2) return;
     let shown = 0;
