@@ -97,7 +97,7 @@ class LiveRoundForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    """"Verlässt den Abend" on the live page: whose registration, and the plan version."""
+    """ "Verlässt den Abend" on the live page: whose registration, and the plan version."""
 
     registration = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     expected_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

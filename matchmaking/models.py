@@ -67,7 +67,9 @@ class SeatingPlan(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(round_ended_at__isnull=True)
-                | Q(round_started_at__isnull=False, round_ended_at__gte=models.F("round_started_at")),
+                | Q(
+                    round_started_at__isnull=False, round_ended_at__gte=models.F("round_started_at")
+                ),
                 name="seatingplan_ended_after_start",
             ),
         ]

@@ -92,9 +92,7 @@ def start_round(*, event: Event, round_no: int, expected_version: int, by) -> Se
         plan = seating._locked(event, expected_version)
         current = plan.current_round or 0
         if round_no <= current:
-            raise SeatingError(
-                _("Round %(round)d has been started already.") % {"round": round_no}
-            )
+            raise SeatingError(_("Round %(round)d has been started already.") % {"round": round_no})
         if round_no > current + 1:
             raise SeatingError(
                 _("Round %(round)d cannot start before round %(before)d.")
@@ -107,9 +105,7 @@ def start_round(*, event: Event, round_no: int, expected_version: int, by) -> Se
         plan.round_started_at = now
         plan.round_ended_at = None
         _log(plan, PlanChange.Action.STARTED, by, round_no=round_no)
-        return seating._saved(
-            plan, by, ["current_round", "round_started_at", "round_ended_at"]
-        )
+        return seating._saved(plan, by, ["current_round", "round_started_at", "round_ended_at"])
 
 
 def end_round(*, event: Event, round_no: int, expected_version: int, by) -> SeatingPlan:
@@ -139,9 +135,7 @@ def replan_coming(*, event: Event, expected_version: int, by) -> SeatingPlan:
     return plan
 
 
-def leave_evening(
-    *, event: Event, registration_id: int, expected_version: int, by
-) -> SeatingPlan:
+def leave_evening(*, event: Event, registration_id: int, expected_version: int, by) -> SeatingPlan:
     """Someone leaves early: recorded, and the rounds not played yet are planned again without
     them (when too few people are left to plan, their seats in those rounds are just removed)."""
     with transaction.atomic():

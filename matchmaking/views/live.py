@@ -259,9 +259,7 @@ def screen(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         plan = _screen_plan(pk, token)
         etag = _etag(plan)
         key = f"page:{SCOPE}:screen:{pk}:{plan.version}:{settings.LANGUAGE_CODE}"
-        stamps, entries = caching.get_many_current(
-            {key: [SCOPE, event_scope(pk), plan_scope(pk)]}
-        )
+        stamps, entries = caching.get_many_current({key: [SCOPE, event_scope(pk), plan_scope(pk)]})
         body = entries.get(key)
         if body is None:
             body = render_to_string(

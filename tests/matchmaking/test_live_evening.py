@@ -43,9 +43,7 @@ def evening(people: int = 10, rounds: int = 4, checked_in: int | None = None):
 
 
 def rounds_of(plan, upto: int) -> list[set[frozenset[str]]]:
-    return [
-        {frozenset(table) for table in tables} for tables in seating.stored_rounds(plan)[:upto]
-    ]
+    return [{frozenset(table) for table in tables} for tables in seating.stored_rounds(plan)[:upto]]
 
 
 def plan_of(event) -> SeatingPlan:
@@ -70,9 +68,7 @@ def test_staff_start_the_evening_end_round_one_and_start_round_two():
     steps = live_evening.next_steps(plan)
     assert [(step.action, step.round) for step in steps] == [("start", 2), ("end", 1)]
 
-    plan = live_evening.end_round(
-        event=event, round_no=1, expected_version=plan.version, by=staff
-    )
+    plan = live_evening.end_round(event=event, round_no=1, expected_version=plan.version, by=staff)
     assert plan.phase == "break"
     assert plan.break_ends_at == plan.round_ended_at + timedelta(minutes=2)
     assert plan.countdown_to == plan.break_ends_at
@@ -91,9 +87,13 @@ def test_staff_start_the_evening_end_round_one_and_start_round_two():
 
 def test_next_round_in_one_tap_ends_the_running_one_and_logs_both():
     event, _, staff, plan = evening()
-    plan = live_evening.start_round(event=event, round_no=1, expected_version=plan.version, by=staff)
+    plan = live_evening.start_round(
+        event=event, round_no=1, expected_version=plan.version, by=staff
+    )
 
-    plan = live_evening.start_round(event=event, round_no=2, expected_version=plan.version, by=staff)
+    plan = live_evening.start_round(
+        event=event, round_no=2, expected_version=plan.version, by=staff
+    )
 
     assert plan.current_round == 2
     assert plan.round_started_at is not None and plan.round_ended_at is None
@@ -129,7 +129,9 @@ def test_a_round_out_of_range_is_refused_and_the_plan_stays(round_no):
 
 def test_starting_a_round_twice_or_skipping_one_is_refused():
     event, _, staff, plan = evening()
-    plan = live_evening.start_round(event=event, round_no=1, expected_version=plan.version, by=staff)
+    plan = live_evening.start_round(
+        event=event, round_no=1, expected_version=plan.version, by=staff
+    )
     started = plan.round_started_at
 
     with pytest.raises(seating.SeatingError, match="started already"):
@@ -158,7 +160,9 @@ def test_a_forged_or_outdated_version_is_refused_and_nothing_changes():
 
 def test_a_walk_in_is_slotted_into_the_rounds_to_come_and_the_played_ones_stay():
     event, people, staff, plan = evening(people=9, rounds=4)
-    plan = live_evening.start_round(event=event, round_no=1, expected_version=plan.version, by=staff)
+    plan = live_evening.start_round(
+        event=event, round_no=1, expected_version=plan.version, by=staff
+    )
     plan = live_evening.end_round(event=event, round_no=1, expected_version=plan.version, by=staff)
     played = rounds_of(plan, 1)
     walk_in = register_walk_in(
@@ -182,8 +186,12 @@ def test_a_walk_in_is_slotted_into_the_rounds_to_come_and_the_played_ones_stay()
 
 def test_someone_who_leaves_is_out_of_the_rounds_to_come_and_stays_in_the_played_ones():
     event, people, staff, plan = evening(people=10, rounds=4)
-    plan = live_evening.start_round(event=event, round_no=1, expected_version=plan.version, by=staff)
-    plan = live_evening.start_round(event=event, round_no=2, expected_version=plan.version, by=staff)
+    plan = live_evening.start_round(
+        event=event, round_no=1, expected_version=plan.version, by=staff
+    )
+    plan = live_evening.start_round(
+        event=event, round_no=2, expected_version=plan.version, by=staff
+    )
     played = rounds_of(plan, 2)
     leaver = people[3]
 
@@ -222,9 +230,13 @@ def test_leaving_someone_of_another_evening_is_refused():
 
 def test_the_old_round_select_of_the_seating_page_keeps_the_times_sensible():
     event, _, staff, plan = evening()
-    plan = seating.set_current_round(event=event, round_no=2, expected_version=plan.version, by=staff)
+    plan = seating.set_current_round(
+        event=event, round_no=2, expected_version=plan.version, by=staff
+    )
     assert plan.phase == "running" and plan.round_started_at is not None
-    plan = seating.set_current_round(event=event, round_no=0, expected_version=plan.version, by=staff)
+    plan = seating.set_current_round(
+        event=event, round_no=0, expected_version=plan.version, by=staff
+    )
     assert plan.phase == "before" and plan.round_started_at is None
 
 
@@ -250,7 +262,10 @@ def test_staff_run_the_evening_from_the_page(client):
     assert "Round 1 has started." in html
     assert "End round 1 and start round 2" in html
     plan = plan_of(event)
-    assert f'datetime="{timezone.localtime(plan.round_ends_at).replace(microsecond=0).isoformat()}"' in html
+    assert (
+        f'datetime="{timezone.localtime(plan.round_ends_at).replace(microsecond=0).isoformat()}"'
+        in html
+    )
     assert "Round 1 started by Karla Gebhardt" in html
     assert "js/live-evening.js" in html
 
@@ -299,9 +314,13 @@ def test_the_page_leaves_and_replans_from_one_tap_each(client):
         live_url(event, "leave/"), {"registration": people[0].pk, "expected_version": plan.version}
     )
     assert not plan_of(event).seats.filter(registration=people[0]).exists()
-    assert people[0].name not in client.get(live_url(event)).content.decode().split(
-        "Who is in the room"
-    )[1].split("Big screen")[0]
+    assert (
+        people[0].name
+        not in client.get(live_url(event))
+        .content.decode()
+        .split("Who is in the room")[1]
+        .split("Big screen")[0]
+    )
 
 
 @pytest.mark.parametrize("people", [10, 60])
@@ -309,7 +328,9 @@ def test_the_live_page_needs_the_same_queries_for_10_and_60_attendees(
     client, django_assert_max_num_queries, people
 ):
     event, registrations, staff, plan = evening(people=people)
-    plan = live_evening.start_round(event=event, round_no=1, expected_version=plan.version, by=staff)
+    plan = live_evening.start_round(
+        event=event, round_no=1, expected_version=plan.version, by=staff
+    )
     live_evening.leave_evening(
         event=event, registration_id=registrations[0].pk, expected_version=plan.version, by=staff
     )
@@ -324,4 +345,3 @@ def test_the_staff_nav_and_the_seating_page_link_the_live_page(client):
     client.force_login(staff)
     html = client.get(f"/staff/events/{event.pk}/seating/").content.decode()
     assert html.count(f'href="/staff/events/{event.pk}/live/"') >= 2
-
