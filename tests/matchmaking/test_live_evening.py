@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from events.models import Registration
 from events.services.checkin import register_walk_in
 from matchmaking import planner
 from matchmaking.models import Departure, PlanChange, SeatingPlan
@@ -62,7 +61,8 @@ def test_staff_start_the_evening_end_round_one_and_start_round_two():
     plan = live_evening.start_round(
         event=event, round_no=1, expected_version=plan.version, by=staff
     )
-    assert plan.phase == "running" and plan.current_round == 1
+    assert plan.phase == "running"
+    assert plan.current_round == 1
     assert plan.round_ends_at == plan.round_started_at + timedelta(minutes=8)
     assert plan.countdown_to == plan.round_ends_at
     steps = live_evening.next_steps(plan)
@@ -77,7 +77,8 @@ def test_staff_start_the_evening_end_round_one_and_start_round_two():
     plan = live_evening.start_round(
         event=event, round_no=2, expected_version=plan.version, by=staff
     )
-    assert plan.current_round == 2 and plan.round_ended_at is None
+    assert plan.current_round == 2
+    assert plan.round_ended_at is None
     assert [(c.action, c.round) for c in plan.changes.order_by("pk")] == [
         ("started", 1),
         ("ended", 1),
@@ -96,7 +97,8 @@ def test_next_round_in_one_tap_ends_the_running_one_and_logs_both():
     )
 
     assert plan.current_round == 2
-    assert plan.round_started_at is not None and plan.round_ended_at is None
+    assert plan.round_started_at is not None
+    assert plan.round_ended_at is None
     assert [(c.action, c.round) for c in plan.changes.order_by("pk")][-2:] == [
         ("ended", 1),
         ("started", 2),
@@ -113,7 +115,8 @@ def test_after_the_last_round_ends_the_evening_is_over():
     plan = live_evening.end_round(event=event, round_no=2, expected_version=plan.version, by=staff)
     assert plan.phase == "over"
     assert live_evening.next_steps(plan) == []
-    assert plan.countdown_to is None and plan.shown_round is None
+    assert plan.countdown_to is None
+    assert plan.shown_round is None
 
 
 @pytest.mark.parametrize("round_no", [0, 5, 99])
@@ -146,7 +149,8 @@ def test_starting_a_round_twice_or_skipping_one_is_refused():
 
     now = plan_of(event)
     assert now.version == plan.version
-    assert now.current_round == 1 and now.round_started_at == started
+    assert now.current_round == 1
+    assert now.round_started_at == started
 
 
 def test_a_forged_or_outdated_version_is_refused_and_nothing_changes():
@@ -159,7 +163,7 @@ def test_a_forged_or_outdated_version_is_refused_and_nothing_changes():
 
 
 def test_a_walk_in_is_slotted_into_the_rounds_to_come_and_the_played_ones_stay():
-    event, people, staff, plan = evening(people=9, rounds=4)
+    event, _people, staff, plan = evening(people=9, rounds=4)
     plan = live_evening.start_round(
         event=event, round_no=1, expected_version=plan.version, by=staff
     )
@@ -233,11 +237,13 @@ def test_the_old_round_select_of_the_seating_page_keeps_the_times_sensible():
     plan = seating.set_current_round(
         event=event, round_no=2, expected_version=plan.version, by=staff
     )
-    assert plan.phase == "running" and plan.round_started_at is not None
+    assert plan.phase == "running"
+    assert plan.round_started_at is not None
     plan = seating.set_current_round(
         event=event, round_no=0, expected_version=plan.version, by=staff
     )
-    assert plan.phase == "before" and plan.round_started_at is None
+    assert plan.phase == "before"
+    assert plan.round_started_at is None
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -248,7 +254,7 @@ def live_url(event, suffix: str = "") -> str:
 
 
 def test_staff_run_the_evening_from_the_page(client):
-    event, people, staff, plan = evening()
+    event, _people, staff, plan = evening()
     client.force_login(staff)
 
     page = client.get(live_url(event))

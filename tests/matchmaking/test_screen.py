@@ -43,7 +43,7 @@ def names_and_tables(html: str) -> list[tuple[str, str]]:
 
 
 def test_before_round_one_the_screen_shows_everyone_at_their_first_table_by_name(client):
-    event, people, _, plan = evening_with_screen()
+    _event, people, _, plan = evening_with_screen()
 
     response = client.get(screen_url(plan))
 
@@ -93,13 +93,14 @@ def test_a_running_round_shows_its_number_and_the_end_time_to_count_down_to(clie
 
     ends = timezone.localtime(plan.round_ends_at).replace(microsecond=0).isoformat()
     assert f'datetime="{ends}"' in html
-    assert 'data-screen-state="' in html and "js/live-evening.js" in html
+    assert 'data-screen-state="' in html
+    assert "js/live-evening.js" in html
     round_two = dict(plan.seats.filter(round=2).values_list("registration__name", "table"))
     assert {name: int(table) for name, table in names_and_tables(html)} == round_two
 
 
 def test_a_big_room_is_paged_with_every_name_once(client):
-    _, people, _, plan = evening_with_screen(people=60)
+    _, _people, _, plan = evening_with_screen(people=60)
     html = client.get(screen_url(plan)).content.decode()
     assert html.count("data-screen-page") == 3  # 24 + 24 + 12
     pages = html.split("data-screen-page")[1:]
@@ -142,7 +143,8 @@ def test_the_poll_answers_304_until_staff_change_the_evening(client):
     )
 
     changed = client.get(screen_url(plan, "state/"), HTTP_IF_NONE_MATCH=etag)
-    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
 
 
 def test_the_screen_follows_the_run_of_show_and_a_renamed_attendee(client):
