@@ -404,7 +404,8 @@ def seating_rows() -> dict[str, Row]:
         "staff_matchmaking:live_start": staff_only(live_path("start/"), 405),  # POST only
         "staff_matchmaking:live_end": staff_only(live_path("end/"), 405),
         "staff_matchmaking:live_replan": staff_only(live_path("replan/"), 405),
-        "staff_matchmaking:live_leave": staff_only(live_path("leave/"), 405),
+        # GET asks first; without a person named it goes back to the live page.
+        "staff_matchmaking:live_leave": staff_only(live_path("leave/"), 302),
         "staff_matchmaking:live_screen_link": staff_only(live_path("screen-link/"), 405),
         # The big screen: whoever holds the secret link (no login); a wrong or renewed token is
         # a 404 for everyone: tests/matchmaking/test_screen.py.

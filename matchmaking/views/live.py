@@ -24,11 +24,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from events.models import Event, Registration
 from kag_portal import caching
 from kag_portal.access import staff_required
+from kag_portal.confirmation import ask_first
 
 from ..forms import LeaveForm, LiveRoundForm, VersionForm
 from ..models import Seat, SeatingPlan
@@ -163,9 +164,43 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def leave(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first (the person loses their seats in the rounds to come), POST does it."""
     event = _event(pk)
+    if request.method == "GET":
+        form = LeaveForm(request.GET)
+        registration = (
+            Registration.objects.filter(pk=form.cleaned_data["registration"], event=event)
+            .select_related("company")
+            .first()
+            if form.is_valid()
+            else None
+        )
+        if registration is None:
+            messages.error(
+                request, _("The button was out of date or damaged; nothing was changed.")
+            )
+            return _back(event)
+        name = registration.name or _("anonymous")
+        return ask_first(
+            request,
+            title=_("%(name)s leaves the evening?") % {"name": name},
+            subject=f"{name} ({registration.company.name})",
+            consequences=[
+                _(
+                    "The rounds not played yet are planned again without this person; the "
+                    "rounds played so far stay as they were."
+                )
+            ],
+            confirm_label=_("Yes, leaves the evening"),
+            back_url=reverse("staff_matchmaking:live", args=[event.pk]),
+            back_label=_("No, stays"),
+            hidden=[
+                ("registration", registration.pk),
+                ("expected_version", form.cleaned_data["expected_version"]),
+            ],
+        )
     return _run(
         request,
         event,
