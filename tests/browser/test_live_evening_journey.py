@@ -96,4 +96,14 @@ def test_staff_run_the_evening_from_a_phone_and_the_big_screen_follows(
 
     screenshot(page, "live-evening-phone")
     screenshot(screen, "live-evening-screen")
+    shown_at = screen.url
     projector.close()
+
+    # Without JavaScript the screen shows every page of names, stacked, and the end time.
+    still = browser.new_context(locale="de-DE", viewport=PROJECTOR, java_script_enabled=False)
+    still.set_default_timeout(10_000)
+    plain = still.new_page()
+    plain.goto(shown_at)
+    expect(plain.locator("[data-screen-page]:visible")).to_have_count(2)
+    expect(plain.locator("[data-countdown]")).to_be_visible()
+    still.close()
