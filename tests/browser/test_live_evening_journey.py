@@ -99,6 +99,16 @@ def test_staff_run_the_evening_from_a_phone_and_the_big_screen_follows(
     shown_at = screen.url
     projector.close()
 
+    # Someone leaves: the page asks first, then they are out of the rounds to come.
+    leaver = plan.seats.filter(round=3).exclude(registration=walk_in).first().registration
+    page.locator(f".live-people a[href*='registration={leaver.pk}&']").click()
+    assert_accessible(page)
+    page.locator("main form[method='post'] button[type='submit']").click()
+    expect(page).to_have_url(re.compile(rf"{live_url}$"))
+    expect(page.locator(".live-last-change")).to_contain_text(leaver.name)
+    assert not plan.seats.filter(round__gt=2, registration=leaver).exists()
+    assert plan.seats.filter(round__lte=2, registration=leaver).count() == 2
+
     # Without JavaScript the screen shows every page of names, stacked, and the end time.
     still = browser.new_context(locale="de-DE", viewport=PROJECTOR, java_script_enabled=False)
     still.set_default_timeout(10_000)
