@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from events.services.checkin import register_walk_in
+from events.models import Registration
 from matchmaking.models import SeatingPlan
 from matchmaking.services import seating
 from tests.browser.axe import assert_accessible
@@ -62,16 +62,20 @@ def test_staff_run_the_evening_from_a_phone_and_the_big_screen_follows(
     expect(page.locator(".live-last-change")).to_contain_text("Karla Gebhardt")
     assert_accessible(page)
 
-    # A walk-in at the door (the check-in page's form; tested in test_checkin.py), then re-plan.
-    walk_in = register_walk_in(
-        event=event,
-        company=CompanyFactory(published=True, name="Rennsteig Werkzeugbau"),
-        name="Wanda Späth",
-        email="wanda@example.com",
-        by=staff,
-    ).registration
-    page.reload()
+    # A walk-in at the door: checked in on the check-in page, then back to the run of show.
+    CompanyFactory(published=True, name="Rennsteig Werkzeugbau")
+    page.locator(f".live-now ~ section a[href='/staff/events/{event.pk}/checkin/']").click()
+    page.locator(f"main a[href='/staff/events/{event.pk}/checkin/walk-in/']").click()
+    page.locator("input[name='name']").fill("Wanda Späth")
+    page.locator("input[name='email']").fill("wanda@example.com")
+    page.locator("select[name='company']").select_option(label="Rennsteig Werkzeugbau")
+    page.locator("main form[method='post'] button[type='submit']").click()
+    expect(page).to_have_url(re.compile(rf"/staff/events/{event.pk}/checkin/$"))
+    walk_in = Registration.objects.get(email="wanda@example.com")
+    assert walk_in.checked_in_at is not None
+    page.locator(f"a[href='{live_url}']").first.click()
     expect(page.locator(".live-people")).to_contain_text("Wanda Späth")
+    assert_accessible(page)
     page.locator(f"form[action='{live_url}replan/'] button").click()
     expect(page.locator(".alert-success").first).to_be_visible()
     plan = SeatingPlan.objects.get(event=event)
