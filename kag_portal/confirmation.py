@@ -20,9 +20,11 @@ def ask_first(
     confirm_label: str,
     back_url: str,
     back_label: str | None = None,
+    hidden: Sequence[tuple[str, object]] = (),
 ) -> HttpResponse:
     """The page that asks "really?": what the step is about (subject), what happens (each
-    consequence a sentence), a red button that does it and a link back that keeps everything."""
+    consequence a sentence), a red button that does it and a link back that keeps everything.
+    `hidden`: (name, value) pairs the POST carries on (a plan version, which person)."""
     return render(
         request,
         "confirm.html",
@@ -33,5 +35,6 @@ def ask_first(
             "confirm_label": confirm_label,
             "back_url": back_url,
             "back_label": back_label or _("No, go back"),
+            "hidden": hidden,
         },
     )

@@ -87,3 +87,17 @@ class SwapForm(SeatPlanForm):
         if data.get("first") is not None and data.get("first") == data.get("second"):
             raise forms.ValidationError(_("Choose two different people."))
         return data
+
+
+class LiveRoundForm(forms.Form):
+    """A round button of the live page: the round to start or end and the plan version."""
+
+    round = forms.IntegerField(min_value=1, max_value=12, widget=forms.HiddenInput)
+    expected_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class LeaveForm(forms.Form):
+    """ "Verlässt den Abend" on the live page: whose registration, and the plan version."""
+
+    registration = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    expected_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import contact_marks, offline, partners, wishes
+from .views import contact_marks, live, offline, partners, wishes
 
 app_name = "matchmaking"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("my-partners-worker.js", offline.my_partners_worker, name="my_partners_worker"),
     path("my-partners/", offline.my_partners_today, name="my_partners_today"),
     path("<int:pk>/my-partners/rounds/", partners.my_partners_fragment, name="my_partners_rounds"),
+    # The projector's big screen: no login, the plan's secret token (views/live.py).
+    path("<int:pk>/screen/<str:token>/", live.screen, name="screen"),
+    path("<int:pk>/screen/<str:token>/state/", live.screen_state, name="screen_state"),
     # After the evening: whom to stay in touch with (views/contact_marks.py).
     path("<int:pk>/follow-ups/", contact_marks.contact_marks, name="contact_marks"),
     # Before the plan is made: whom the attendee would like to meet (views/wishes.py).

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import seating
+from .views import live, seating
 
 app_name = "staff_matchmaking"
 urlpatterns = [
@@ -16,4 +16,11 @@ urlpatterns = [
     path("<int:pk>/seating/print/tables/", seating.print_tables, name="print_tables"),
     path("<int:pk>/seating/print/wall/", seating.print_wall, name="print_wall"),
     path("<int:pk>/seating/print/slips/", seating.print_slips, name="print_slips"),
+    # The run of show on the evening, from a staff phone (views/live.py).
+    path("<int:pk>/live/", live.live_page, name="live"),
+    path("<int:pk>/live/start/", live.start_round, name="live_start"),
+    path("<int:pk>/live/end/", live.end_round, name="live_end"),
+    path("<int:pk>/live/replan/", live.replan, name="live_replan"),
+    path("<int:pk>/live/leave/", live.leave, name="live_leave"),
+    path("<int:pk>/live/screen-link/", live.renew_screen, name="live_screen_link"),
 ]

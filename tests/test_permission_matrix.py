@@ -369,6 +369,23 @@ def seating_rows() -> dict[str, Row]:
     def staff_path(suffix: str = "") -> Callable[[dict], str]:
         return lambda world: f"/staff/events/{published_seat_plan(world)[0].pk}/seating/{suffix}"
 
+    def live_path(suffix: str = "") -> Callable[[dict], str]:
+        return lambda world: f"/staff/events/{published_seat_plan(world)[0].pk}/live/{suffix}"
+
+    def screen_path(suffix: str = "") -> Callable[[dict], str]:
+        def path(world: dict) -> str:
+            from matchmaking.models import SeatingPlan
+            from matchmaking.services import live_evening
+
+            event, _ = published_seat_plan(world)
+            version = SeatingPlan.objects.get(event=event).version
+            plan = live_evening.renew_screen_link(
+                event=event, expected_version=version, by=world["staff"]
+            )
+            return f"/events/{event.pk}/screen/{plan.screen_token}/{suffix}"
+
+        return path
+
     def partners_path(suffix: str = "") -> Callable[[dict], str]:
         def path(world: dict) -> str:
             event, own = published_seat_plan(world)
@@ -387,6 +404,18 @@ def seating_rows() -> dict[str, Row]:
         "staff_matchmaking:print_tables": staff_only(staff_path("print/tables/")),
         "staff_matchmaking:print_wall": staff_only(staff_path("print/wall/")),
         "staff_matchmaking:print_slips": staff_only(staff_path("print/slips/")),
+        # The run of show on the evening (views/live.py): KAG staff only.
+        "staff_matchmaking:live": staff_only(live_path()),
+        "staff_matchmaking:live_start": staff_only(live_path("start/"), 405),  # POST only
+        "staff_matchmaking:live_end": staff_only(live_path("end/"), 405),
+        "staff_matchmaking:live_replan": staff_only(live_path("replan/"), 405),
+        # GET asks first; without a person named it goes back to the live page.
+        "staff_matchmaking:live_leave": staff_only(live_path("leave/"), 302),
+        "staff_matchmaking:live_screen_link": staff_only(live_path("screen-link/"), 405),
+        # The big screen: whoever holds the secret link (no login); a wrong or renewed token is
+        # a 404 for everyone: tests/matchmaking/test_screen.py.
+        "matchmaking:screen": everyone(200, screen_path()),
+        "matchmaking:screen_state": everyone(200, screen_path("state/")),
         "matchmaking:my_partners": Row(partners_path(), LOGIN, 200, 404, 200),
         "matchmaking:my_partners_rounds": Row(partners_path("rounds/"), LOGIN, 200, 404, 200),
         # The schedule offline: the worker script is the same file for everyone; the installed

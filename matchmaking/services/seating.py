@@ -56,9 +56,10 @@ def registrations_with_profiles() -> QuerySet[Registration]:
 
 def present_registrations(event: Event, source: str) -> list[Registration]:
     """Who is to be seated: the confirmed registrations before the evening, or only those checked
-    in on the evening (walk-ins are confirmed and checked in, so they count)."""
+    in on the evening (walk-ins are confirmed and checked in, so they count). Whoever left the
+    evening early (matchmaking.Departure) is not seated again."""
     registrations = registrations_with_profiles().filter(
-        event=event, status=Registration.Status.CONFIRMED
+        event=event, status=Registration.Status.CONFIRMED, departure__isnull=True
     )
     if source == SeatingPlan.Source.CHECKED_IN:
         registrations = registrations.filter(checked_in_at__isnull=False)
@@ -454,8 +455,12 @@ def set_current_round(*, event: Event, round_no: int, expected_version: int, by)
         raise SeatingError(_("There is no round %(round)d.") % {"round": round_no})
     with transaction.atomic():
         plan = _locked(event, expected_version)
+        if (round_no or None) != plan.current_round:
+            # Marked by hand: the round starts now for the run of show's countdown.
+            plan.round_started_at = timezone.now() if round_no else None
+            plan.round_ended_at = None
         plan.current_round = round_no or None
-        return _saved(plan, by, ["current_round"])
+        return _saved(plan, by, ["current_round", "round_started_at", "round_ended_at"])
 
 
 def publish(*, event: Event, expected_version: int, by) -> SeatingPlan:
