@@ -82,10 +82,29 @@ def test_staff_run_the_evening_from_a_phone_and_the_big_screen_follows(
     assert plan.seats.filter(round=2, registration=walk_in).exists()
     assert not plan.seats.filter(round=1, registration=walk_in).exists()
 
-    # Round 2 in one tap; the screen follows within 5 s.
+    # An attendee's phone, open on their schedule while round 1 runs.
+    seating.publish(
+        event=event, expected_version=SeatingPlan.objects.get(event=event).version, by=staff
+    )
+    attendee = plan.seats.filter(round=2).exclude(registration=walk_in).first().registration
+    phone_context = browser.new_context(locale="de-DE", viewport=SMALL_PHONE)
+    phone = phone_context.new_page()
+    phone.goto(f"{live_server.url}/accounts/login/?next=/events/{event.pk}/my-partners/")
+    phone.locator("input[name='login']").fill(attendee.person.email)
+    phone.locator("input[name='password']").fill(DEFAULT_PASSWORD)
+    phone.locator("main button[type='submit']").click()
+    expect(phone.locator(".my-round-running .my-round-heading")).to_contain_text(
+        re.compile(r"(Runde|Round) 1")
+    )
+    page.reload()
+
+    # Round 2 in one tap; the screen and the attendee's phone follow within 5 s.
     page.locator(f"form[action='{live_url}start/'] button").first.click()
     expect(page.locator(".live-phase")).to_contain_text(re.compile(r"(Runde|Round) 2"))
     expect(screen.locator(".screen-title")).to_contain_text(
+        re.compile(r"(Runde|Round) 2"), timeout=5_000
+    )
+    expect(phone.locator(".my-round-running .my-round-heading")).to_contain_text(
         re.compile(r"(Runde|Round) 2"), timeout=5_000
     )
     expect(screen.locator(".screen-name", has_text="Wanda Späth")).to_have_count(1)

@@ -105,6 +105,7 @@ def test_staff_plan_publish_and_replan_and_an_attendee_sees_the_partners(
     expect(first).to_have_class(re.compile("my-round-running"))
     expect(first.locator(".my-round-heading")).to_contain_text(re.compile(r"(Runde|Round) 1"))
     expect(page.locator(".my-partner-name").first).to_be_visible()
+    # Two weeks before the evening the phone asks every 20 s (on the day: every 5 s).
     assert page.locator("#my-rounds[data-hx-trigger='every 20s, kag:online']").count() == 1
     assert_accessible(page)
     page.screenshot(path="/tmp/my-partners.png", full_page=True)

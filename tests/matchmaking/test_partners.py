@@ -3,8 +3,11 @@ what, the reasons shown, the polling fragment and the number of queries."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from matchmaking.models import SeatingPlan
 from matchmaking.services import seating
@@ -270,3 +273,17 @@ def test_the_follow_up_link_appears_once_the_evening_has_begun(client):
 
     assert follow_ups not in before
     assert follow_ups in during
+
+
+def test_on_the_day_the_phone_follows_the_rounds_every_five_seconds(client):
+    event = speed_dating_event(rounds=2, starts_at=timezone.now() + timedelta(hours=2))
+    me, _partner = attendees(event, 2)
+    plan = seating.generate_plan(
+        event=event, source="registrations", expected_version=None, by=StaffFactory()
+    )
+    seating.publish(event=event, expected_version=plan.version, by=StaffFactory())
+    client.force_login(me.person)
+
+    text = client.get(url(event)).content.decode()
+
+    assert 'data-hx-trigger="every 5s, kag:online"' in text
