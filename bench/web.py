@@ -94,6 +94,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--live-seconds", type=int, default=60, help="length of the live evening (default 60)"
     )
     parser.add_argument(
+        "--live-interval",
+        type=float,
+        default=5.0,
+        help="seconds between a phone's polls (default 5, as on the day of the evening)",
+    )
+    parser.add_argument(
         "--only", default="", help="comma-separated page keys to measure (default: all)"
     )
     parser.add_argument(
@@ -615,6 +621,7 @@ def live_evening(args, portal: Server, facts, sessions: dict[str, str], emails: 
         event_id=facts.evening_id,
         attendee_sessions=[sessions[email] for email in emails],
         staff_session=sessions[facts.staff_email],
+        interval=args.live_interval,
         duration=float(args.live_seconds),
         mark_at=min(15.0, args.live_seconds / 4),
         replan_at=min(30.0, args.live_seconds / 2),
@@ -645,7 +652,7 @@ def live_evening(args, portal: Server, facts, sessions: dict[str, str], emails: 
         f"(POST {summary['staff_replan_s']} s)"
     )
     say(
-        f"  phones showing the new round within 20 s of the mark: "
+        f"  phones showing the new round within {args.live_interval:g} s of the mark: "
         f"{summary['seen_within_interval']}/{summary['phones']} (latest after "
         f"{summary['seen_max_s']} s; never: {summary['not_seen']}; needed a second poll: "
         f"{summary['needed_second_poll']})  {summary['verdict']}"
