@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kag_portal.confirmation import ask_first
+
 from ..forms.members import DeleteCompanyForm
 from ..forms.profile import CompanyBasicsForm, CompanyTagsForm, ConsentForm, LogoForm
 from ..models import Company, Membership, Tag
@@ -198,6 +200,22 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
 def logo(request: HttpRequest, slug: str) -> HttpResponse:
     company, membership = company_for_member(request, slug)
     form = LogoForm()
+    if request.method == "GET" and "remove" in request.GET and company.logo:
+        # Removing cannot be undone (the file is gone): ask first.
+        return ask_first(
+            request,
+            title=_("Remove the logo?"),
+            subject=company.name,
+            consequences=[
+                _(
+                    "The logo disappears from the profile and the directory. You can upload "
+                    "one again."
+                )
+            ],
+            confirm_label=_("Yes, remove the logo"),
+            back_url=reverse("companies:logo", args=[company.slug]),
+            hidden=[("action", "remove")],
+        )
     if request.method == "POST":
         if request.POST.get("action") == "remove":
             logos.remove_logo(company=company)

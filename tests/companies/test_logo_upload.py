@@ -191,6 +191,22 @@ def test_the_logo_can_be_removed(client, company, owner, django_capture_on_commi
     assert not path.exists()
 
 
+def test_removing_the_logo_asks_first_and_keeps_it_until_confirmed(
+    client, company, owner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, image_file())
+
+    page = client.get("/companies/spannwerk/logo/").content.decode()
+    question = client.get("/companies/spannwerk/logo/?remove").content.decode()
+
+    assert 'href="/companies/spannwerk/logo/?remove"' in page
+    assert "Logo entfernen?" in question
+    assert '<input type="hidden" name="action" value="remove">' in question
+    company.refresh_from_db()
+    assert company.logo
+
+
 def test_an_editor_may_upload_the_logo(client, company):
     editor = MembershipFactory(company=company, role=Membership.Role.EDITOR).user
     client.force_login(editor)
