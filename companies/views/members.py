@@ -436,6 +436,10 @@ def me_section(request: HttpRequest) -> tuple[str, dict] | None:
     """Open invitations on "Mein Bereich": to the person's verified addresses, and the one
     they opened before they had an account."""
     invitations = service.open_invitations_for(request.user)
+    links = [
+        (i, reverse("companies:accept_invitation", args=[service.invitation_token(i)]))
+        for i in invitations
+    ]
     token = request.session.get(SESSION_INVITATION)
     if token:
         pending = _invitation_or_none(token)
@@ -445,12 +449,8 @@ def me_section(request: HttpRequest) -> tuple[str, dict] | None:
             and all(i.pk != pending.pk for i in invitations)
             and not Membership.objects.filter(company=pending.company, user=request.user).exists()
         ):
-            invitations.insert(0, pending)
-    if not invitations:
+            # The very link the person opened (a new token would carry another timestamp).
+            links.insert(0, (pending, reverse("companies:accept_invitation", args=[token])))
+    if not links:
         return None
-    return "companies/profile/me_invitations.html", {
-        "invitations": [
-            (i, reverse("companies:accept_invitation", args=[service.invitation_token(i)]))
-            for i in invitations
-        ]
-    }
+    return "companies/profile/me_invitations.html", {"invitations": links}
